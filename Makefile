@@ -1,0 +1,81 @@
+# Two commands on a fresh clone: `make html` builds the site, `make test` runs every test.
+PY ?= python3
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+PELICAN := $(PYTHON) -m pelican
+INPUTDIR := content
+OUTPUTDIR := output
+CONFFILE := pelicanconf.py
+PUBLISHCONF := publishconf.py
+PORT ?= 8000
+PELICANOPTS ?=
+
+.PHONY: help html regenerate serve devserver clean publish test lint bench install install-test chromium
+
+help:
+	@echo "make html        install what is needed (.venv, npm packages) and build the site into $(OUTPUTDIR)/"
+	@echo "make serve       serve $(OUTPUTDIR)/ at http://localhost:$(PORT)/"
+	@echo "make devserver   rebuild on every change and serve at http://localhost:$(PORT)/"
+	@echo "make publish     build for the web with $(PUBLISHCONF)"
+	@echo "make test        install the test tools (and Debian's chromium) and run the whole suite"
+	@echo "make bench       run the benchmarks in bench/"
+	@echo "make clean       remove $(OUTPUTDIR)/"
+
+# The virtualenv is rebuilt when the pinned requirements change.
+$(VENV)/.installed: requirements.txt
+	test -x $(PYTHON) || $(PY) -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
+	$(PYTHON) -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+# npm packages (Pyodide runtime, CO2.js), exactly as locked.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+install-test: install $(VENV)/.installed-test chromium
+
+html: install
+	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
+
+regenerate: install
+	$(PELICAN) -r $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
+
+serve: install
+	$(PELICAN) -l $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -p $(PORT) $(PELICANOPTS)
+
+devserver: install
+	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -p $(PORT) $(PELICANOPTS)
+
+publish: install
+	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) $(PELICANOPTS)
+
+clean:
+	rm -rf $(OUTPUTDIR)
+
+# Browser tests need Debian's chromium; as root we install it, otherwise we say how.
+chromium:
+	@if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "The browser tests need Debian's chromium at /usr/bin/chromium:"; \
+		echo "  sudo apt-get install chromium"; \
+		exit 1; \
+	fi
+
+lint: $(VENV)/.installed-test
+	$(PYTHON) -m ruff check .
+
+test: install-test
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m pytest
+
+bench: install-test
+	@for script in bench/*.py; do echo "== $$script"; $(PYTHON) $$script || exit 1; done

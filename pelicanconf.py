@@ -1,0 +1,82 @@
+"""Settings for building the site while writing (`make html`, `make devserver`).
+
+`publishconf.py` starts from these and changes what a published site needs.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+# Plugins import each other as top-level packages (`from newsletter.blocks import ...`).
+if str(PROJECT_ROOT / "plugins") not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT / "plugins"))
+
+AUTHOR = "The Low-Carbon Computing Letter"
+SITENAME = "Low-Carbon Computing Letter"
+SITESUBTITLE = "A newsletter on the energy and carbon cost of computing, with demos that measure themselves"
+# Feeds need absolute links; pages use relative ones so the site works from any folder.
+SITEURL = os.environ.get("SITEURL", "http://localhost:8000")
+RELATIVE_URLS = True
+
+PATH = "content"
+PAGE_PATHS = ["pages"]
+ARTICLE_PATHS = ["issues"]
+STATIC_PATHS = ["images"]
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+DEFAULT_PAGINATION = 10
+SUMMARY_MAX_LENGTH = 60
+
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["newsletter"]
+
+ARTICLE_URL = "issues/{slug}/"
+ARTICLE_SAVE_AS = "issues/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "category/{slug}/"
+CATEGORY_SAVE_AS = "category/{slug}/index.html"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = "tag/{slug}/index.html"
+ARCHIVES_SAVE_AS = "archives/index.html"
+TAGS_SAVE_AS = "tags/index.html"
+CATEGORIES_SAVE_AS = "categories/index.html"
+DIRECT_TEMPLATES = ["index", "tags", "categories", "archives", "404"]
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+
+# Feeds: Atom and RSS for everything, per category and per tag, always with full content.
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+CATEGORY_FEED_ATOM = "feeds/category/{slug}.atom.xml"
+CATEGORY_FEED_RSS = "feeds/category/{slug}.rss.xml"
+TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
+TAG_FEED_RSS = "feeds/tag/{slug}.rss.xml"
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+RSS_FEED_SUMMARY_ONLY = False
+FEED_MAX_ITEMS = 50
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.codehilite": {"css_class": "highlight"},
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+        "markdown.extensions.toc": {"permalink": False},
+    },
+    "output_format": "html5",
+}
+
+# --- newsletter ---
+# "fail" (default): any content error (a directive typo, a failing demo) fails the build
+# after every post has been read. "warn": drafting mode, errors become visible boxes and warnings.
+NEWSLETTER_ON_ERROR = os.environ.get("NEWSLETTER_ON_ERROR", "fail")

@@ -1,0 +1,74 @@
+"""Content errors found during a build, reported together at the end.
+
+A directive typo or a failing demo must not stop the other posts from building
+(so nothing is lost), but it must fail the build. Plugins call `report()` while
+they work; the newsletter plugin's `finalized` receiver calls `raise_if_any()`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class BuildFailed(Exception):
+    """Raised at the end of a build that had content errors; pelican exits 1."""
+
+    exitcode = 1
+
+
+_problems: list[Problem] = []
+_lock = threading.Lock()
+
+
+def report(path: str, line: int, message: str) -> Problem:
+    """Record a content error; it is logged now and fails the build at the end."""
+    problem = Problem(str(path), int(line), message)
+    with _lock:
+        if problem not in _problems:
+            _problems.append(problem)
+    logger.error("newsletter: %s", problem)
+    return problem
+
+
+def reported() -> list[Problem]:
+    with _lock:
+        return list(_problems)
+
+
+def clear() -> None:
+    with _lock:
+        _problems.clear()
+
+
+def raise_if_any(mode: str = "fail") -> None:
+    """Fail the build when errors were reported, unless drafting (`mode == "warn"`)."""
+    problems = reported()
+    clear()
+    if not problems:
+        return
+    if mode == "warn":
+        logger.warning(
+            "newsletter: %d content error(s) embedded as error boxes "
+            "(NEWSLETTER_ON_ERROR = 'warn')",
+            len(problems),
+        )
+        return
+    listing = "\n".join(f"  {problem}" for problem in problems)
+    raise BuildFailed(
+        f"{len(problems)} content error(s); the build failed:\n{listing}\n"
+        "Fix them, or set NEWSLETTER_ON_ERROR = 'warn' while drafting."
+    )
