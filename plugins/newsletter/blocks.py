@@ -134,41 +134,40 @@ def error_box(error: DirectiveError) -> str:
     )
 
 
-def find_blocks(lines: list[str], name: str, source_path: str) -> Iterable[tuple[int, int, Block]]:
-    """Yield (first index, last index, block) for each `::: name` block in `lines`."""
-    index = 0
-    while index < len(lines):
-        opening = OPENING.match(lines[index])
-        if not opening or opening.group("name") != name:
-            index += 1
-            continue
-        start = index
-        options: dict[str, str] = {}
-        option_lines: dict[str, int] = {}
+def read_block(lines: list[str], start: int, name: str, source_path: str) -> tuple[int, Block]:
+    """Read the block opened at `lines[start]`; return the index of its closing line and the block."""
+    opening = OPENING.match(lines[start])
+    assert opening is not None and opening.group("name") == name
+    options: dict[str, str] = {}
+    option_lines: dict[str, int] = {}
+    index = start + 1
+    while index < len(lines) and not CLOSING.match(lines[index]):
+        text = lines[index]
+        if text.strip():
+            option = OPTION.match(text)
+            if not option:
+                raise DirectiveError(
+                    source_path,
+                    index + 1,
+                    f"expected 'key: value' inside the '::: {name}' block, got {text.strip()!r}; "
+                    "is a closing ':::' line missing?",
+                )
+            key = option.group("key").lower()
+            if key in options:
+                raise DirectiveError(source_path, index + 1, f"option '{key}' is given twice")
+            options[key] = option.group("value")
+            option_lines[key] = index + 1
         index += 1
-        while index < len(lines) and not CLOSING.match(lines[index]):
-            text = lines[index]
-            if text.strip():
-                option = OPTION.match(text)
-                if not option:
-                    raise DirectiveError(
-                        source_path,
-                        index + 1,
-                        f"expected 'key: value' inside the '::: {name}' block, got {text.strip()!r}",
-                    )
-                key = option.group("key").lower()
-                if key in options:
-                    raise DirectiveError(source_path, index + 1, f"option '{key}' is given twice")
-                options[key] = option.group("value")
-                option_lines[key] = index + 1
-            index += 1
-        if index >= len(lines):
-            raise DirectiveError(
-                source_path, start + 1, f"'::: {name}' block is never closed; end it with a line ':::'"
-            )
-        argument = opening.group("argument")
-        yield start, index, Block(name, argument, options, source_path, start + 1, option_lines)
-        index += 1
+    if index >= len(lines):
+        raise DirectiveError(
+            source_path, start + 1, f"'::: {name}' block is never closed; end it with a line ':::'"
+        )
+    return index, Block(name, opening.group("argument"), options, source_path, start + 1, option_lines)
+
+
+def is_opening(line: str, name: str) -> bool:
+    opening = OPENING.match(line)
+    return bool(opening) and opening.group("name") == name
 
 
 class BlockPreprocessor(Preprocessor):
@@ -180,27 +179,33 @@ class BlockPreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         source_path = current_source.get()
         output: list[str] = []
-        position = 0
-        try:
-            for start, end, block in find_blocks(lines, self.name, source_path):
-                output.extend(lines[position:start])
-                # Blank lines around keep the block out of any paragraph.
-                output.extend(["", self._render(block), ""])
-                position = end + 1
-        except DirectiveError as error:
-            problems.report(error.path, error.line, error.message)
-            output.extend(["", self.md.htmlStash.store(error_box(error)), ""])
-            return output
-        output.extend(lines[position:])
+        index = 0
+        while index < len(lines):
+            if not is_opening(lines[index], self.name):
+                output.append(lines[index])
+                index += 1
+                continue
+            try:
+                end, block = read_block(lines, index, self.name, source_path)
+            except DirectiveError as error:
+                # Show the error where the block starts and keep every following line.
+                output.extend(["", self._stash_error(error), ""])
+                index += 1
+                continue
+            # Blank lines around keep the block out of any paragraph.
+            output.extend(["", self._render(block), ""])
+            index = end + 1
         return output
 
     def _render(self, block: Block) -> str:
         try:
-            markup = self.handler(block, self.md)
+            return self.md.htmlStash.store(self.handler(block, self.md))
         except DirectiveError as error:
-            problems.report(error.path, error.line, error.message)
-            markup = error_box(error)
-        return self.md.htmlStash.store(markup)
+            return self._stash_error(error)
+
+    def _stash_error(self, error: DirectiveError) -> str:
+        problems.report(error.path, error.line, error.message)
+        return self.md.htmlStash.store(error_box(error))
 
 
 class BlockExtension(Extension):

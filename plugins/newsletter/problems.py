@@ -24,7 +24,7 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
-class BuildFailed(Exception):
+class BuildError(Exception):
     """Raised at the end of a build that had content errors; pelican exits 1."""
 
     exitcode = 1
@@ -68,7 +68,7 @@ def raise_if_any(mode: str = "fail") -> None:
         )
         return
     listing = "\n".join(f"  {problem}" for problem in problems)
-    raise BuildFailed(
+    raise BuildError(
         f"{len(problems)} content error(s); the build failed:\n{listing}\n"
         "Fix them, or set NEWSLETTER_ON_ERROR = 'warn' while drafting."
     )
