@@ -58,8 +58,8 @@ def build_site(
         "-s",
         str(settings),
     ]
-    for key, value in (extra or {}).items():
-        command += ["-e", f"{key}={json.dumps(value)}"]
+    if extra:  # one -e for all: pelican keeps only the last of several -e flags
+        command += ["-e", *(f"{key}={json.dumps(value)}" for key, value in extra.items())]
     process_env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200", **(env or {})}
     return subprocess.run(
         command,

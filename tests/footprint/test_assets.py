@@ -1,0 +1,105 @@
+"""Content-hashed asset names, precompressed copies, and atomic writes."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+
+import brotli
+import pytest
+from footprint import assets
+from footprint.assets import hash_assets, precompress, write_atomically
+from footprint.transfer import SiteOrigin
+
+
+def make_site(root):
+    files = {
+        "theme/css/style.css": "@import url('base.css');\nbody { color: #111 }\n",
+        "theme/css/base.css": "html { font-family: system-ui }\n",
+        "theme/js/app.js": "console.log('hi');\n",
+        "index.html": '<link rel="stylesheet" href="theme/css/style.css">'
+                      '<script src="theme/js/app.js?x=1"></script>'
+                      '<a href="theme/css/style.css">source</a>',
+        "a/index.html": '<link rel="stylesheet" href="../theme/css/style.css">',
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+def short_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:10]
+
+
+def test_pages_load_hashed_copies_named_after_their_content(tmp_path):
+    make_site(tmp_path)
+    origin = SiteOrigin(tmp_path, "http://site.test")
+    renamed = hash_assets(["index.html", "a/index.html"], origin)
+
+    base = (tmp_path / "theme/css/base.css").read_bytes()
+    base_hashed = f"theme/css/base.{short_hash(base)}.css"
+    style = (tmp_path / renamed["theme/css/style.css"]).read_bytes()
+    # The importing stylesheet loads the hashed copy too, and is named after that content.
+    assert style == f"@import url('base.{short_hash(base)}.css');\nbody {{ color: #111 }}\n".encode()
+    assert renamed == {
+        "theme/css/style.css": f"theme/css/style.{short_hash(style)}.css",
+        "theme/css/base.css": base_hashed,
+        "theme/js/app.js": f"theme/js/app.{short_hash((tmp_path / 'theme/js/app.js').read_bytes())}.js",
+    }
+    index = (tmp_path / "index.html").read_text()
+    assert f'href="theme/css/style.{short_hash(style)}.css"' in index
+    assert f'src="theme/js/app.{short_hash((tmp_path / "theme/js/app.js").read_bytes())}.js?x=1"' in index
+    assert f'href="../theme/css/style.{short_hash(style)}.css"' in (tmp_path / "a/index.html").read_text()
+    # Originals stay, so URLs we did not rewrite keep working.
+    assert (tmp_path / "theme/css/style.css").is_file()
+
+
+def test_rehashing_is_idempotent_and_drops_stale_copies(tmp_path):
+    make_site(tmp_path)
+    origin = SiteOrigin(tmp_path, "")
+    first = hash_assets(["index.html"], origin)
+    stale = tmp_path / first["theme/js/app.js"]
+    (tmp_path / "theme/js/app.js").write_text("console.log('changed');\n")
+    make_page = '<script src="theme/js/app.js"></script>'
+    (tmp_path / "index.html").write_text(make_page)  # a rebuild writes the page afresh
+    second = hash_assets(["index.html"], origin)
+    assert not stale.exists()
+    assert (tmp_path / second["theme/js/app.js"]).is_file()
+    assert hash_assets(["index.html"], origin) == {}  # pages already load hashed names
+    assert sorted(p.name for p in (tmp_path / "theme/js").iterdir()) == sorted(
+        ["app.js", os.path.basename(second["theme/js/app.js"])])
+
+
+def test_precompress_writes_what_the_footprint_counts(tmp_path):
+    make_site(tmp_path)
+    (tmp_path / "photo.png").write_bytes(bytes(200))
+    (tmp_path / "big.html").write_text("<p>low carbon</p>\n" * 200)
+    (tmp_path / "dataset.csv.gz").write_bytes(b"a download of the site's own")
+    written = precompress(tmp_path)
+    big = (tmp_path / "big.html").read_bytes()
+    assert gzip.decompress((tmp_path / "big.html.gz").read_bytes()) == big
+    assert brotli.decompress((tmp_path / "big.html.br").read_bytes()) == big
+    assert (tmp_path / "big.html.gz").read_bytes() == gzip.compress(big, 9, mtime=0)
+    assert not (tmp_path / "photo.png.gz").exists()  # not a compressible type
+    assert not (tmp_path / "theme/js/app.js.gz").exists()  # 19 bytes: gzip would add bytes
+    assert (tmp_path / "dataset.csv.gz").read_bytes() == b"a download of the site's own"
+    assert written >= 2
+    assert precompress(tmp_path) == 0  # nothing changed: nothing rewritten
+
+
+def test_write_atomically_never_leaves_a_half_written_file(tmp_path, monkeypatch):
+    target = tmp_path / "page.html"
+    target.write_bytes(b"old page")
+
+    def fail(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(assets.os, "replace", fail)
+    with pytest.raises(OSError):
+        write_atomically(target, b"new page")
+    assert target.read_bytes() == b"old page"
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
+    monkeypatch.undo()
+    write_atomically(target, b"new page")
+    assert target.read_bytes() == b"new page"
