@@ -1,0 +1,219 @@
+"""Run one demo script in its own fresh process, with limits, and say what happened.
+
+No Pelican here: the benchmarks and tests drive this module directly.
+The process starts in a new session (its own process group) so a timeout kills
+the demo and everything it started. CPU time and peak memory come from
+`os.wait4`, which reports exactly this child, even when several run at once.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import os
+import re
+import selectors
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .results import DemoFailure, RunOutcome
+
+CHILD = Path(__file__).with_name("child.py")
+# Time between SIGTERM (the demo dumps its traceback) and SIGKILL.
+KILL_GRACE_SECONDS = 1.0
+READ_CHUNK = 65536
+THREAD_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "BLIS_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+)
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    script: Path  # absolute path of the demo
+    cwd: Path  # working directory: the project root
+    timeout: float = 120.0
+    memory_limit_mb: int | None = 2048
+    output_limit: int = 100_000  # bytes kept per stream
+    seed: int = 0
+    threads: int = 1
+    python: str = sys.executable
+
+
+def demo_environment(request: RunRequest, artifacts: Path) -> dict[str, str]:
+    """The environment a demo sees: the build's own, made reproducible."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "MPLBACKEND": "Agg",
+            "PYTHONHASHSEED": str(request.seed),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONUNBUFFERED": "1",
+            "SOURCE_DATE_EPOCH": "0",
+            "DEMO_SEED": str(request.seed),
+            "DEMO_ARTIFACTS_DIR": str(artifacts),
+        }
+    )
+    env.update({name: str(request.threads) for name in THREAD_VARIABLES})
+    return env
+
+
+def run_demo(request: RunRequest, work: Path) -> RunOutcome:
+    """Run `request.script` in a fresh process; files go to `work` (figures/, artifacts/)."""
+    figures = work / "figures"
+    artifacts = work / "artifacts"
+    figures.mkdir(parents=True, exist_ok=True)
+    artifacts.mkdir(parents=True, exist_ok=True)
+    result_path = work / "result.txt"
+    trace_path = work / "trace.txt"
+    arguments = [
+        str(request.script),
+        str(result_path),
+        str(trace_path),
+        str(figures),
+        str(request.seed),
+        str(request.memory_limit_mb or 0),
+    ]
+    started_at = time.time()
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [request.python, str(CHILD), *arguments],
+        cwd=request.cwd,
+        env=demo_environment(request, artifacts),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    stdout, stderr, truncated, timed_out = _collect(process, start + request.timeout, request.output_limit)
+    _, status, usage = os.wait4(process.pid, 0)  # rusage of exactly this child
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    _kill_group(process.pid, signal.SIGKILL)  # anything the demo left running
+
+    result = _read_result(result_path)
+    failure = _failure(request, process.returncode, timed_out, result, trace_path)
+    return RunOutcome(
+        returncode=process.returncode,
+        stdout=stdout,
+        stderr=stderr,
+        output_truncated=truncated,
+        wall_seconds=wall,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
+        peak_rss_mb=usage.ru_maxrss / 1024,  # KiB on Linux
+        started_at=started_at,
+        figures=tuple(figures / name for name in (result or {}).get("figures", [])),
+        artifacts={path.name: path for path in sorted(artifacts.iterdir()) if path.is_file()},
+        imported_modules=tuple((result or {}).get("modules", [])),
+        failure=failure,
+    )
+
+
+def _collect(process: subprocess.Popen, deadline: float, limit: int) -> tuple[str, str, bool, bool]:
+    """Read both pipes until they close, keeping `limit` bytes each; kill at the deadline."""
+    kept = {"stdout": bytearray(), "stderr": bytearray()}
+    truncated = False
+    timed_out = False
+    kill_at: float | None = None
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ, "stdout")
+        selector.register(process.stderr, selectors.EVENT_READ, "stderr")
+        while selector.get_map():
+            now = time.perf_counter()
+            if kill_at is None and now >= deadline:
+                timed_out = True
+                _kill_group(process.pid, signal.SIGTERM)
+                kill_at = now + KILL_GRACE_SECONDS
+            elif kill_at is not None and now >= kill_at:
+                _kill_group(process.pid, signal.SIGKILL)
+                kill_at = float("inf")
+            wake = kill_at if kill_at is not None else deadline
+            for key, _ in selector.select(timeout=max(0.0, min(wake - now, 1.0))):
+                chunk = os.read(key.fd, READ_CHUNK)
+                if not chunk:
+                    selector.unregister(key.fileobj)
+                    key.fileobj.close()
+                    continue
+                buffer = kept[key.data]
+                room = limit - len(buffer)
+                if len(chunk) > room:
+                    truncated = True
+                buffer.extend(chunk[: max(room, 0)])
+    return (
+        kept["stdout"].decode("utf-8", "replace"),
+        kept["stderr"].decode("utf-8", "replace"),
+        truncated,
+        timed_out,
+    )
+
+
+def _kill_group(pid: int, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, sig)
+
+
+def _read_result(path: Path) -> dict | None:
+    """The child's result (a Python literal; json would cost the child ~6 ms of imports)."""
+    try:
+        result = ast.literal_eval(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, SyntaxError):
+        return None
+    return result if isinstance(result, dict) else None
+
+
+def _failure(
+    request: RunRequest, returncode: int, timed_out: bool, result: dict | None, trace: Path
+) -> DemoFailure | None:
+    """Turn what the process left behind into one clear failure, or None on success."""
+    if timed_out:
+        line, where = _trace_location(trace, request.script)
+        return DemoFailure(
+            "TimeoutError",
+            f"still running after {request.timeout:g} s, so its process group was killed; "
+            "make it faster or raise 'timeout:' in the directive (or DEMOS_TIMEOUT)",
+            line,
+            where,
+        )
+    if result is not None and result.get("failure"):
+        data = result["failure"]
+        message = data["message"]
+        if data["kind"].endswith("MemoryError") and request.memory_limit_mb:
+            message = message or "out of memory"
+            message += (
+                f" (the demo is capped at {request.memory_limit_mb} MB of address space; "
+                "use less memory or raise 'memory:' in the directive or DEMOS_MEMORY_LIMIT_MB)"
+            )
+        return DemoFailure(data["kind"], message, data.get("line"), data.get("traceback", ""))
+    if returncode < 0:
+        name = signal.Signals(-returncode).name
+        hint = " (probably out of memory: the kernel's OOM killer)" if name == "SIGKILL" else ""
+        line, where = _trace_location(trace, request.script)
+        return DemoFailure("Crash", f"the demo process was killed by signal {name}{hint}", line, where)
+    if result is None or not result.get("ok"):
+        return DemoFailure("ExitError", f"the demo process exited with status {returncode} before finishing")
+    return None
+
+
+def _trace_location(trace: Path, script: Path) -> tuple[int | None, str]:
+    """The demo's innermost line in a faulthandler dump (most recent call first)."""
+    try:
+        text = trace.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None, ""
+    # Our own frames (runpy, child.py) say nothing to the author of the demo.
+    text = "\n".join(
+        line for line in text.splitlines() if "<frozen runpy>" not in line and str(CHILD) not in line
+    ).strip()
+    pattern = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+)')
+    for match in pattern.finditer(text):
+        if os.path.abspath(match.group("file")) == str(script):
+            return int(match.group("line")), text
+    return None, text

@@ -1,0 +1,94 @@
+"""The committed cache: readable entries, checksums, atomic writes, pruning."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from measured_demos.cache import CorruptEntryError, DemoCache, cache_key, changed_packages
+
+
+@pytest.fixture
+def stored(tmp_path):
+    figure = tmp_path / "fig.svg"
+    figure.write_text("<svg/>")
+    artifact = tmp_path / "weights.json"
+    artifact.write_text("[1, 2]")
+    cache = DemoCache(tmp_path / "_demo_cache")
+    entry = cache.store(
+        "demos/x.py", "a" * 64, {"stdout": "hi", "packages": {}}, [figure], {"weights.json": artifact}
+    )
+    return cache, entry
+
+
+def test_entry_is_readable_json_beside_its_files(stored):
+    cache, entry = stored
+    assert entry.folder.name == "x-" + "a" * 16
+    record = json.loads((entry.folder / "result.json").read_text())
+    assert record["stdout"] == "hi" and record["figures"] == ["fig-1.svg"]
+    assert entry.artifacts["weights.json"].read_text() == "[1, 2]"
+    loaded = cache.load("demos/x.py", "a" * 64)
+    assert loaded.record == record and loaded.figures == (entry.folder / "fig-1.svg",)
+    assert cache.load("demos/x.py", "b" * 64) is None
+
+
+@pytest.mark.parametrize(
+    "damage, complaint",
+    [
+        (lambda folder: (folder / "fig-1.svg").write_text("<svg>changed</svg>"), "does not match"),
+        (lambda folder: (folder / "fig-1.svg").unlink(), "missing"),
+        (lambda folder: (folder / "result.json").write_text('{"stdout": "hi"'), "not valid JSON"),
+        (lambda folder: (folder / "result.json").unlink(), "result.json is missing"),
+        (
+            lambda folder: (folder / "result.json").write_text(
+                (folder / "result.json").read_text().replace('"hi"', '"edited"')
+            ),
+            "checksum",
+        ),
+    ],
+)
+def test_corrupt_entries_are_detected(stored, damage, complaint):
+    cache, entry = stored
+    damage(entry.folder)
+    with pytest.raises(CorruptEntryError, match=complaint):
+        cache.load("demos/x.py", "a" * 64)
+
+
+def test_rewriting_an_entry_replaces_it_whole(stored, tmp_path):
+    cache, entry = stored
+    cache.store("demos/x.py", "a" * 64, {"stdout": "second", "packages": {}}, [], {})
+    loaded = cache.load("demos/x.py", "a" * 64)
+    assert loaded.record["stdout"] == "second"
+    assert sorted(p.name for p in entry.folder.iterdir()) == ["result.json"]
+    assert [p.name for p in cache.root.iterdir()] == [entry.folder.name]  # no temporary leftovers
+
+
+def test_prune_removes_unused_entries_and_leftovers_only(stored):
+    cache, entry = stored
+    other = cache.store("demos/y.py", "c" * 64, {"packages": {}}, [], {})
+    leftover = cache.root / (".tmp-y-" + "d" * 16 + "-12345678")
+    leftover.mkdir()
+    unrelated = cache.root / "notes"
+    unrelated.mkdir()
+    removed = cache.prune({entry.folder})
+    assert set(removed) == {other.folder, leftover}
+    assert entry.folder.exists() and unrelated.exists()
+
+
+def test_key_changes_with_every_input_but_not_order():
+    base = cache_key("s", {"a.csv": "1", "b.csv": "2"}, "3.11.7", {"seed": 0})
+    assert base == cache_key("s", {"b.csv": "2", "a.csv": "1"}, "3.11.7", {"seed": 0})
+    assert base != cache_key("t", {"a.csv": "1", "b.csv": "2"}, "3.11.7", {"seed": 0})
+    assert base != cache_key("s", {"a.csv": "9", "b.csv": "2"}, "3.11.7", {"seed": 0})
+    assert base != cache_key("s", {"a.csv": "1", "b.csv": "2"}, "3.12.0", {"seed": 0})
+    assert base != cache_key("s", {"a.csv": "1", "b.csv": "2"}, "3.11.7", {"seed": 1})
+
+
+def test_changed_packages_compares_with_what_is_installed():
+    import pytest as installed
+
+    assert changed_packages({"pytest": installed.__version__}) == []
+    assert changed_packages({"pytest": "0.0.1"}) == [f"pytest 0.0.1 -> {installed.__version__}"]
+    assert changed_packages({"no-such-distribution-xyz": "1.0"}) == [
+        "no-such-distribution-xyz 1.0 -> not installed"
+    ]

@@ -1,0 +1,161 @@
+"""The runner: a fresh process per demo, limits, and what it reports when things go wrong."""
+
+from __future__ import annotations
+
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from measured_demos.runner import RunRequest, run_demo
+
+
+def run(tmp_path: Path, source: str, **options):
+    script = tmp_path / "demos" / "demo.py"
+    script.parent.mkdir(exist_ok=True)
+    script.write_text(textwrap.dedent(source))
+    work = tmp_path / "work"
+    return run_demo(RunRequest(script=script, cwd=tmp_path, **options), work)
+
+
+def test_success_reports_output_times_and_figures(tmp_path):
+    outcome = run(
+        tmp_path,
+        """
+        import os, random
+        import matplotlib.pyplot as plt
+        print("<b>hello</b>", random.random(), os.environ["MPLBACKEND"], os.environ["OMP_NUM_THREADS"])
+        print("cwd", os.getcwd())
+        plt.plot([1, 2, 3])
+        plt.figure()
+        plt.plot([3, 2, 1])
+        plt.show()
+        """,
+    )
+    assert outcome.ok, outcome.failure
+    assert "<b>hello</b> 0.8444218515250481 Agg 1" in outcome.stdout  # random.seed(0)
+    assert f"cwd {tmp_path}" in outcome.stdout
+    assert outcome.stderr == ""  # plt.show() on Agg stays quiet
+    assert [p.name for p in outcome.figures] == ["fig-1.svg", "fig-2.svg"]
+    assert outcome.cpu_seconds > 0 and outcome.wall_seconds >= outcome.cpu_seconds * 0.5
+    assert outcome.peak_rss_mb > 10
+    assert "matplotlib" in outcome.imported_modules
+
+
+def test_numpy_is_seeded_only_when_the_demo_imports_it(tmp_path):
+    outcome = run(
+        tmp_path, "import sys\nprint('numpy' in sys.modules)\nimport numpy\nprint(numpy.random.rand())"
+    )
+    assert outcome.stdout.split() == ["False", "0.5488135039273248"]
+
+
+def test_figures_are_deterministic_small_svg_with_text(tmp_path):
+    source = """
+    import matplotlib.pyplot as plt
+    plt.plot([1, 2, 3]); plt.title("Energy per model")
+    """
+    first = run(tmp_path, source).figures[0].read_bytes()
+    second = run(tmp_path, source).figures[0].read_bytes()
+    assert first == second
+    assert b"<dc:date>" not in first
+    assert b"Energy per model" in first  # svg.fonttype none: text stays text
+    assert len(first) < 40_000
+
+
+def test_exception_names_the_demo_line_and_trims_the_traceback(tmp_path):
+    outcome = run(tmp_path, "x = 1\ndef f():\n    raise ValueError('bad value')\nf()\n")
+    failure = outcome.failure
+    assert (failure.kind, failure.message, failure.line) == ("ValueError", "bad value", 3)
+    assert "runpy" not in failure.traceback and "child.py" not in failure.traceback
+    assert 'demo.py", line 4' in failure.traceback
+
+
+def test_sys_exit_zero_is_success_and_nonzero_a_failure(tmp_path):
+    assert run(tmp_path, "import sys\nsys.exit(0)").ok
+    failure = run(tmp_path, "import sys\nsys.exit(2)").failure
+    assert failure.kind == "SystemExit" and failure.line == 2
+
+
+def test_hung_demo_is_killed_at_its_timeout_with_its_line(tmp_path):
+    outcome = run(
+        tmp_path,
+        """
+        import subprocess, sys, time
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        print(child.pid, flush=True)
+        while True:
+            time.sleep(0.05)
+        """,
+        timeout=1.5,
+    )
+    assert outcome.failure.kind == "TimeoutError"
+    assert "1.5 s" in outcome.failure.message and "timeout:" in outcome.failure.message
+    assert outcome.failure.line in (5, 6)  # in the loop, wherever SIGTERM found it
+    assert outcome.wall_seconds < 5
+    grandchild = int(outcome.stdout.split()[0])
+    assert _gone_within(grandchild, seconds=3)  # the whole process group was killed
+
+
+def _gone_within(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return True
+        if state in ("Z", "X"):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_crash_by_signal_is_reported(tmp_path):
+    outcome = run(tmp_path, "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n")
+    assert outcome.failure.kind == "Crash"
+    assert "SIGSEGV" in outcome.failure.message
+    assert outcome.failure.line == 2
+
+
+def test_os_exit_is_reported_with_its_line(tmp_path):
+    outcome = run(tmp_path, "import os\nprint('bye', flush=True)\nos._exit(3)\n")
+    assert outcome.returncode == 3
+    assert outcome.failure.kind == "ExitError" and "os._exit(3)" in outcome.failure.message
+    assert outcome.failure.line == 3
+    assert outcome.stdout == "bye\n"
+
+
+def test_memory_hungry_demo_hits_the_cap(tmp_path):
+    outcome = run(
+        tmp_path, "blocks = []\nwhile True:\n    blocks.append(bytearray(50_000_000))\n", memory_limit_mb=300
+    )
+    assert outcome.failure.kind == "MemoryError"
+    assert "300 MB" in outcome.failure.message and "memory:" in outcome.failure.message
+    assert outcome.failure.line == 3
+    assert outcome.peak_rss_mb < 400
+
+
+def test_output_is_capped_with_a_flag(tmp_path):
+    outcome = run(
+        tmp_path,
+        "import sys\nfor i in range(20000):\n    print('x' * 99)\nsys.stderr.write('e' * 5000)",
+        output_limit=1000,
+    )
+    assert outcome.ok
+    assert len(outcome.stdout) == 1000 and len(outcome.stderr) == 1000
+    assert outcome.output_truncated
+
+
+def test_artifacts_directory_is_collected(tmp_path):
+    outcome = run(
+        tmp_path,
+        "import os, pathlib\npathlib.Path(os.environ['DEMO_ARTIFACTS_DIR'], 'w.json').write_text('[1]')",
+    )
+    assert outcome.ok
+    assert outcome.artifacts["w.json"].read_text() == "[1]"
+
+
+@pytest.mark.parametrize("bad", ["import nonexistent_module_xyz", "1/0"])
+def test_import_and_runtime_errors(tmp_path, bad):
+    failure = run(tmp_path, bad).failure
+    assert failure.kind in ("ModuleNotFoundError", "ZeroDivisionError")
+    assert failure.line == 1
