@@ -21,6 +21,7 @@ import faulthandler
 import os
 import resource
 import sys
+import types
 
 SVG_HASHSALT = "measured-demos"
 NOT_THIRD_PARTY = set(sys.stdlib_module_names) | set(sys.builtin_module_names) | {"__main__"}
@@ -53,7 +54,11 @@ def main(argv: list[str]) -> int:
     try:
         with open(script, "rb") as handle:
             code = compile(handle.read(), script, "exec")
-        exec(code, {"__name__": "__main__", "__file__": script, "__builtins__": builtins})
+        # A real `__main__` module, so pickle (multiprocessing) finds the demo's functions.
+        main = types.ModuleType("__main__")
+        main.__dict__.update({"__file__": script, "__builtins__": builtins})
+        sys.modules["__main__"] = main
+        exec(code, main.__dict__)
     except SystemExit as stop:
         if stop.code not in (None, 0):
             failure = describe(stop, script)

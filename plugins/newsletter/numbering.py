@@ -36,3 +36,11 @@ def number_issues(articles: list) -> None:
         taken[number] = article
         article.issue_number = number
         next_number = max(next_number, number + 1)
+
+
+def link_neighbours(articles: list) -> None:
+    """Set `prev_article` (the issue before) and `next_article` (the one after) for navigation."""
+    ordered = sorted(articles, key=lambda article: (article.issue_number, article.date))
+    for index, article in enumerate(ordered):
+        article.prev_article = ordered[index - 1] if index > 0 else None
+        article.next_article = ordered[index + 1] if index + 1 < len(ordered) else None

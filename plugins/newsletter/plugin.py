@@ -6,7 +6,7 @@ from pelican import signals
 
 from . import problems
 from .feeds import clean_feed
-from .numbering import number_issues
+from .numbering import link_neighbours, number_issues
 from .reader import SourceAwareMarkdownReader
 
 
@@ -21,6 +21,7 @@ def start_build(pelican) -> None:
 
 def number_articles(generator) -> None:
     number_issues(generator.articles)
+    link_neighbours(generator.articles)
 
 
 def clean_feed_items(context, feed) -> None:
