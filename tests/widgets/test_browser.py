@@ -1,0 +1,315 @@
+"""The widgets in real headless Chromium: load on click, in a worker, same result as CPython."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import log_of, serve
+from tests.widgets.conftest import (
+    WIDGET_POST,
+    build_widget_site,
+    cpython_result,
+    hardlinked_copy,
+    load_widget_module,
+    published_weights,
+)
+
+pytestmark = pytest.mark.browser
+
+POST = "issues/tiny-models-on-your-device/"
+RUNTIME = "/pyodide/"
+LOAD_TIMEOUT_MS = 90_000
+
+# Installed before any page script: long tasks and a frame counter on the main thread.
+WATCH_MAIN_THREAD = """
+window.__longTasks = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+}).observe({ type: "longtask", buffered: true });
+window.__frames = 0;
+const tick = () => { window.__frames++; requestAnimationFrame(tick); };
+requestAnimationFrame(tick);
+window.__stages = [];
+new MutationObserver((records) => {
+  for (const record of records) {
+    const stage = record.target.closest && record.target.closest(".pw-stage");
+    if (stage) window.__stages.push(stage.textContent);
+  }
+}).observe(document, { childList: true, characterData: true, subtree: true });
+"""
+
+
+@pytest.fixture(scope="module")
+def site_url(widget_site):
+    with serve(widget_site) as url:
+        yield url
+
+
+def run_widget(page, widget_id: str) -> dict:
+    runs = runs_so_far(page, widget_id)
+    page.click(f"#{widget_id} .pw-run")
+    return wait_for_result(page, widget_id, runs)
+
+
+def runs_so_far(page, widget_id: str) -> str:
+    return page.get_attribute(f"#{widget_id} .pw-output", "data-pw-runs") or "0"
+
+
+def wait_for_result(page, widget_id: str, runs: str) -> dict:
+    """Wait until the widget has finished more runs than `runs`; return its latest result."""
+    page.wait_for_function(
+        """([id, runs]) => (document.querySelector(`#${id} .pw-output`).dataset.pwRuns || "0") !== runs""",
+        arg=[widget_id, runs],
+        timeout=LOAD_TIMEOUT_MS,
+    )
+    return json.loads(page.get_attribute(f"#{widget_id} .pw-output", "data-pw-result"))
+
+
+def grid_input(page, widget_id: str) -> list[int]:
+    return page.eval_on_selector_all(
+        f"#{widget_id} .pw-cell", "cells => cells.map(c => c.getAttribute('aria-pressed') === 'true' ? 1 : 0)"
+    )
+
+
+def test_nothing_of_pyodide_before_the_click_and_cpython_result_after(page, site_url, widget_site):
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(site_url + POST)
+    page.wait_for_load_state("networkidle")
+    assert [url for url in requests if RUNTIME in url or "worker." in url] == []
+    assert page.is_visible("#widget-digits-1 .pw-run")
+
+    result = run_widget(page, "widget-digits-1")
+    weights = published_weights(widget_site, "digits")
+    sample = load_widget_module("digits").sample_input(weights)
+    assert grid_input(page, "widget-digits-1") == sample
+    assert result == cpython_result(widget_site, "digits", sample)
+    static = json.loads(page.get_attribute("#widget-digits-1 .pw-static-result", "data-pw-result"))
+    assert result == static
+    assert any(url.endswith("pyodide.asm.wasm") for url in requests)
+    live_text = page.inner_text("#widget-digits-1 .pw-output")
+    assert load_widget_module("digits").describe(result) in live_text
+    assert page.get_attribute("#widget-digits-1 .pw-output", "aria-live") == "polite"
+    cost = page.inner_text("#widget-digits-1 .pw-cost")
+    assert "MB downloaded" in cost and "estimate" in cost and " J " in cost
+    assert page.console_errors == []
+
+
+def test_second_run_reuses_the_worker_and_matches_cpython(page, site_url, widget_site):
+    workers = []
+    page.on("worker", lambda worker: workers.append(worker.url))
+    page.goto(site_url + POST)
+    run_widget(page, "widget-digits-1")
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    sliders = page.locator("#widget-iris-1 input[type=range]")
+    sliders.nth(2).fill("1.5")  # a short petal: a setosa
+    result = run_widget(page, "widget-iris-1")
+    values = [float(sliders.nth(i).input_value()) for i in range(4)]
+    assert result == cpython_result(widget_site, "iris", values)
+    assert len(workers) == 1
+    assert [url for url in requests if RUNTIME in url] == []
+    assert "kB downloaded" in page.inner_text("#widget-iris-1 .pw-cost")
+
+
+def test_main_thread_stays_responsive_while_python_loads(page, site_url):
+    page.add_init_script(WATCH_MAIN_THREAD)
+    page.goto(site_url + POST)
+    page.wait_for_load_state("networkidle")
+    before = page.evaluate("window.__frames")
+    started = page.evaluate("performance.now()")
+    run_widget(page, "widget-digits-1")
+    elapsed_ms = page.evaluate("performance.now()") - started
+    frames = page.evaluate("window.__frames") - before
+    long_tasks = page.evaluate("window.__longTasks")
+    assert [d for d in long_tasks if d > 200] == []
+    # Frames kept ticking: at least one every 100 ms on average during the load.
+    assert frames >= elapsed_ms / 100, (frames, elapsed_ms)
+    # Progress said what was happening and how many bytes had arrived.
+    stages = page.evaluate("window.__stages")
+    assert any(text.startswith("Downloading the Python runtime") for text in stages), stages
+    received = [float(t.split("… ")[1].split(" ")[0]) for t in stages if "MB received" in t]
+    assert received and max(received) > 1, stages
+
+
+def test_keyboard_only_drawing_and_running(page, site_url, widget_site):
+    page.goto(site_url + POST)
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('pw-cell')"):
+            break
+    else:
+        pytest.fail("Tab never reached the drawing grid")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", "")
+    before = grid_input(page, "widget-digits-1")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")  # toggles row 2, column 2 (index 9)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")  # toggles index 10
+    after = grid_input(page, "widget-digits-1")
+    assert [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b] == [9, 10]
+    page.keyboard.press("Tab")  # "Clear the grid"
+    page.keyboard.press("Tab")  # "Run on my device"
+    assert page.evaluate("document.activeElement.textContent") == "Run on my device"
+    runs = runs_so_far(page, "widget-digits-1")
+    page.keyboard.press("Enter")
+    result = wait_for_result(page, "widget-digits-1", runs)
+    assert result == cpython_result(widget_site, "digits", after)
+    assert page.evaluate("document.activeElement.classList.contains('pw-run')")
+
+
+def test_pointer_drawing_changes_the_input(page, site_url):
+    page.goto(site_url + POST)
+    page.click("#widget-digits-1 .pw-clear")
+    cells = page.locator("#widget-digits-1 .pw-cell")
+    start, end = cells.nth(0).bounding_box(), cells.nth(3).bounding_box()
+    page.mouse.move(start["x"] + 5, start["y"] + 5)
+    page.mouse.down()
+    page.mouse.move(end["x"] + 5, end["y"] + 5, steps=8)
+    page.mouse.up()
+    assert grid_input(page, "widget-digits-1")[:5] == [1, 1, 1, 1, 0]
+
+
+def test_no_axe_violations_before_and_after_running(page, site_url, axe):
+    page.goto(site_url + POST)
+    page.wait_for_load_state("networkidle")
+    assert _summary(axe(page)) == []
+    run_widget(page, "widget-digits-1")
+    run_widget(page, "widget-iris-1")
+    assert _summary(axe(page)) == []
+
+
+def _summary(violations: list[dict]) -> list:
+    return [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+
+
+def test_usable_at_320_px(browser, site_url):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(site_url + POST)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    context.close()
+    assert overflow <= 0
+
+
+def test_without_javascript_the_static_result_shows(browser, site_url, widget_site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + POST)
+    text = page.inner_text("#widget-digits-1")
+    visible_button = page.is_visible("#widget-digits-1 .pw-run")
+    context.close()
+    weights = published_weights(widget_site, "digits")
+    module = load_widget_module("digits")
+    expected = module.describe(module.predict(weights, module.sample_input(weights)))
+    assert expected in text
+    assert "Turn on JavaScript" in text
+    assert not visible_button
+
+
+def test_pages_without_widgets_load_no_widget_script(page, site_url):
+    scripts = []
+    page.on("request", lambda request: request.resource_type == "script" and scripts.append(request.url))
+    page.goto(site_url + "issues/no-widget-here/")
+    page.goto(site_url)
+    page.wait_for_load_state("networkidle")
+    assert scripts == []
+
+
+def test_missing_runtime_file_ends_in_a_readable_error(page, widget_site, tmp_path):
+    broken = hardlinked_copy(widget_site, tmp_path / "site")
+    for path in (broken / "pyodide").glob("*/python_stdlib.zip*"):
+        path.unlink()
+    with serve(broken) as url:
+        page.goto(url + POST)
+        page.click("#widget-digits-1 .pw-run")
+        error = page.locator("#widget-digits-1 .pw-error")
+        error.filter(has_text="python_stdlib.zip").wait_for(timeout=LOAD_TIMEOUT_MS)
+        assert "HTTP 404" in error.inner_text()
+        assert page.get_attribute("#widget-digits-1 .pw-error", "role") == "alert"
+        assert page.is_hidden("#widget-digits-1 .pw-progress")
+        assert page.get_attribute("#widget-digits-1 .pw-run", "aria-disabled") is None
+
+
+def test_wrong_wasm_mime_type_ends_in_a_readable_error(page, widget_site):
+    with serve(widget_site, mime_overrides={".wasm": "application/octet-stream"}) as url:
+        page.goto(url + POST)
+        page.click("#widget-digits-1 .pw-run")
+        error = page.locator("#widget-digits-1 .pw-error")
+        error.filter(has_text="application/wasm").wait_for(timeout=LOAD_TIMEOUT_MS)
+        assert "application/octet-stream" in error.inner_text()
+        assert page.is_hidden("#widget-digits-1 .pw-progress")
+
+
+class _StallingWasm(http.server.SimpleHTTPRequestHandler):
+    """Starts sending the .wasm and then stalls, like a dead connection: only the time-out can end it."""
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        if not self.path.endswith(".wasm"):
+            return super().do_GET()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/wasm")
+        self.send_header("Content-Length", "9000000")
+        self.end_headers()
+        self.wfile.write(b"\0asm")
+        self.wfile.flush()
+        time.sleep(15)
+
+    def guess_type(self, path: str) -> str:  # type: ignore[override]
+        return "text/javascript" if str(path).endswith(".mjs") else super().guess_type(path)
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="module")
+def strict_site(tmp_path_factory, widget_demo_cache) -> Path:
+    """Built with a 3 s load time-out and an extra package that does not exist."""
+    root = tmp_path_factory.mktemp("strict-site")
+    extra = {"PYODIDE_LOAD_TIMEOUT": 3, "PYODIDE_PACKAGES": ["widgets/not_there-1.0-py3-none-any.whl"]}
+    result = build_widget_site(
+        root, {"issues/widgets.md": WIDGET_POST}, extra=extra, demo_cache=widget_demo_cache
+    )
+    assert result.returncode == 0, log_of(result)
+    return root / "output"
+
+
+def test_a_package_that_did_not_load_is_reported(page, strict_site):
+    with serve(strict_site) as url:
+        page.goto(url + POST)
+        page.click("#widget-digits-1 .pw-run")
+        error = page.locator("#widget-digits-1 .pw-error")
+        error.filter(has_text="did not load").wait_for(timeout=LOAD_TIMEOUT_MS)
+        assert "not_there-1.0-py3-none-any.whl" in error.inner_text()
+
+
+def test_a_hung_load_times_out_with_a_readable_error(page, strict_site):
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_StallingWasm, directory=str(strict_site))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/{POST}")
+        page.click("#widget-digits-1 .pw-run")
+        error = page.locator("#widget-digits-1 .pw-error")
+        error.filter(has_text="did not start within 3 seconds").wait_for(timeout=30_000)
+        assert page.is_hidden("#widget-digits-1 .pw-progress")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_no_webassembly_is_explained(page, site_url):
+    page.add_init_script("delete globalThis.WebAssembly")
+    page.goto(site_url + POST)
+    page.click("#widget-digits-1 .pw-run")
+    assert "needs WebAssembly" in page.inner_text("#widget-digits-1 .pw-error")

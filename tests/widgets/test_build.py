@@ -1,0 +1,140 @@
+"""Building a site with widgets: static results from CPython, published files, feeds, errors."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+
+import brotli
+import feedparser
+
+from tests.helpers import log_of
+from tests.widgets.conftest import PLAIN_POST, build_widget_site, load_widget_module, published_weights
+
+POST = "issues/tiny-models-on-your-device/index.html"
+RUNTIME_FILES = {"pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"}
+LOADER_BUDGET_GZIP = 5 * 1024
+
+
+def static_result(html: str, widget_id: str) -> dict:
+    figure = html[html.index(f'id="{widget_id}"') :]
+    match = re.search(r'class="pw-static-result" data-pw-result="([^"]+)"', figure)
+    return json.loads(match.group(1).replace("&quot;", '"'))
+
+
+def test_static_result_is_the_cpython_result_of_the_widget_code(widget_site):
+    html = (widget_site / POST).read_text()
+    for name in ("digits", "iris"):
+        module = load_widget_module(name)
+        weights = published_weights(widget_site, name)
+        expected = module.predict(weights, module.sample_input(weights))
+        assert static_result(html, f"widget-{name}-1") == expected
+        assert module.describe(expected).replace("'", "&#x27;") in html
+
+
+def test_published_widget_code_is_the_projects_code(widget_site):
+    from tests.helpers import PROJECT
+
+    for name in ("digits", "iris"):
+        (code,) = (widget_site / "widgets").glob(f"{name}.*.py")
+        assert code.read_bytes() == (PROJECT / "widgets" / f"{name}.py").read_bytes()
+
+
+def test_only_the_runtime_files_are_published_with_compressed_twins(widget_site):
+    (folder,) = (widget_site / "pyodide").iterdir()
+    assert folder.name == "314.0.7"
+    names = {path.name for path in folder.iterdir()}
+    assert names == RUNTIME_FILES | {f"{n}.{s}" for n in RUNTIME_FILES for s in ("br", "gz")}
+    for name in RUNTIME_FILES:
+        raw = (folder / name).read_bytes()
+        assert brotli.decompress((folder / f"{name}.br").read_bytes()) == raw
+        assert gzip.decompress((folder / f"{name}.gz").read_bytes()) == raw
+
+
+def test_loader_is_small_and_only_on_widget_pages(widget_site):
+    (loader,) = (widget_site / "widgets").glob("loader.*.mjs")
+    assert len(gzip.compress(loader.read_bytes(), 9)) <= LOADER_BUDGET_GZIP
+    assert "__PW_" not in loader.read_text()
+    widget_page = (widget_site / POST).read_text()
+    assert f'<script type="module" src="../../widgets/{loader.name}"></script>' in widget_page
+    for page in ("index.html", "issues/no-widget-here/index.html"):
+        assert "<script" not in (widget_site / page).read_text()
+
+
+def test_feed_entries_carry_the_static_result_and_no_script(widget_site):
+    for feed_name in ("all.atom.xml", "all.rss.xml"):
+        feed = feedparser.parse((widget_site / "feeds" / feed_name).read_text())
+        (entry,) = [e for e in feed.entries if e.title == "Tiny models on your device"]
+        html = entry.content[0].value if "content" in entry else entry.description
+        assert "<script" not in html and "pw-live" not in html and "<button" not in html
+        weights = published_weights(widget_site, "digits")
+        module = load_widget_module("digits")
+        assert module.describe(module.predict(weights, module.sample_input(weights))) in html
+        assert re.search(
+            r'<a href="http[^"]+/issues/tiny-models-on-your-device/#widget-digits-1">Try it live', html
+        )
+
+
+def test_rebuild_does_not_recompress(widget_site, tmp_path, widget_demo_cache):
+    from tests.helpers import PROJECT
+
+    cache = PROJECT / ".cache" / "pyodide_widgets"
+    before = {path: path.stat().st_mtime_ns for path in cache.iterdir()}
+    result = build_widget_site(
+        tmp_path, {"issues/plain.md": PLAIN_POST, "issues/w.md": WIDGET_ONLY}, demo_cache=widget_demo_cache
+    )
+    assert result.returncode == 0, log_of(result)
+    assert {path: path.stat().st_mtime_ns for path in cache.iterdir()} == before
+
+
+WIDGET_ONLY = """\
+    Title: Iris only
+    Date: 2025-03-02
+
+    ::: demo demos/widget_iris.py
+    :::
+
+    ::: widget iris
+    model: demos/widget_iris.py
+    :::
+    """
+
+
+def test_a_typo_in_a_widget_block_fails_the_build_naming_file_and_line(tmp_path, widget_demo_cache):
+    post = """\
+        Title: Broken widget
+        Date: 2025-03-03
+
+        Text.
+
+        ::: widget digit
+        model: demos/widget_digits.py
+        :::
+
+        ::: widget iris
+        modle: demos/widget_iris.py
+        :::
+        """
+    result = build_widget_site(tmp_path, {"issues/broken.md": post}, demo_cache=widget_demo_cache)
+    log = log_of(result)
+    assert result.returncode != 0
+    assert "broken.md:6: no widget 'digit'" in log and "did you mean 'digits'?" in log
+    assert "broken.md:11: unknown option 'modle'" in log and "did you mean 'model'?" in log
+
+
+def test_a_widget_without_its_training_demo_says_how_to_fix_it(tmp_path, widget_demo_cache):
+    post = """\
+        Title: Widget without demo
+        Date: 2025-03-03
+
+        ::: widget digits
+        model: demos/widget_digits.py
+        :::
+        """
+    result = build_widget_site(tmp_path, {"issues/nodemo.md": post}, demo_cache=widget_demo_cache)
+    assert result.returncode != 0
+    assert "nodemo.md:4: widget 'digits': no result for the training demo demos/widget_digits.py" in log_of(
+        result
+    )
+    assert "::: demo demos/widget_digits.py" in log_of(result)
