@@ -31,7 +31,8 @@ SUMMARY_MAX_LENGTH = 60
 
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["newsletter"]
+# Keep "footprint" last: it measures and stamps pages after the others have written theirs.
+PLUGINS = ["newsletter", "measured_demos", "pyodide_widgets", "footprint"]
 
 ARTICLE_URL = "issues/{slug}/"
 ARTICLE_SAVE_AS = "issues/{slug}/index.html"
@@ -80,3 +81,29 @@ MARKDOWN = {
 # "fail" (default): any content error (a directive typo, a failing demo) fails the build
 # after every post has been read. "warn": drafting mode, errors become visible boxes and warnings.
 NEWSLETTER_ON_ERROR = os.environ.get("NEWSLETTER_ON_ERROR", "fail")
+
+# --- footprint ---
+# Page weight and CO2e per view (Sustainable Web Design v4, as CO2.js computes it),
+# the Footprint page (/footprint/) and /footprint.json. README, "Footprint", lists every setting.
+FOOTPRINT_PRECOMPRESS = False  # .gz/.br beside text assets: on in publishconf.py
+FOOTPRINT_HASH_ASSETS = True  # style.<hash>.css, cacheable as immutable
+
+# --- measured demos ---
+# `::: demo demos/x.py` blocks run their script at build time (README, "Demos").
+DEMOS_CACHE_PATH = "_demo_cache"  # committed results, relative to the project root
+DEMOS_TIMEOUT = 120  # seconds per demo; a block's `timeout:` overrides it
+DEMOS_MEMORY_LIMIT_MB = 2048  # address-space cap per demo; None: no cap
+DEMOS_OUTPUT_LIMIT = 20_000  # bytes of stdout (and of stderr) kept per demo
+DEMOS_WORKERS = int(os.environ.get("DEMOS_WORKERS", "1"))  # uncached demos run at the same time
+DEMOS_RERUN = []  # scripts to run even when cached, or "all"; also `make html DEMOS_RERUN=...`
+# Carbon intensity of the electricity: world average, IEA 2019 (CodeCarbon's fallback too).
+CARBON_INTENSITY = {
+    "g_per_kwh": 475.0,
+    "region": "world average",
+    "year": 2019,
+    "source": "IEA, Global Energy & CO2 Status Report 2019",
+    "url": "https://www.iea.org/reports/global-energy-co2-status-report-2019",
+}
+DATACENTER_PUE = None  # e.g. 1.56 (Green Algorithms) when the site is built in a data centre
+CPU_WATTS_PER_CORE = None  # None: look the CPU model up, else 12 W (Green Algorithms)
+MEMORY_WATTS_PER_GB = 0.3725  # Green Algorithms v2.2

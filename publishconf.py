@@ -11,3 +11,6 @@ FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
 NEWSLETTER_ON_ERROR = "fail"
+
+# --- footprint ---
+FOOTPRINT_PRECOMPRESS = True  # gzip_static / brotli_static: see README, "Footprint"
