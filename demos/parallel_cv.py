@@ -41,7 +41,7 @@ if __name__ == "__main__":
     for strength, accuracy in zip(STRENGTHS, serial, strict=True):
         print(f"C = {strength:<5}: cross-validated accuracy {accuracy:.3f}")
     print(f"one process : {serial_wall:5.2f} s wall, {serial_cpu:5.2f} s CPU")
-    print(f"two workers : {parallel_wall:5.2f} s wall (the workers' CPU time is counted in this demo's total)")
+    print(f"two workers : {parallel_wall:5.2f} s wall (their CPU time counts in this demo's total)")
     print(f"speed-up    : {serial_wall / parallel_wall:.2f}x on this machine")
 
     fig, ax = plt.subplots(figsize=(6, 2.6))

@@ -28,7 +28,8 @@ fig, ax = plt.subplots(figsize=(6, 3.2))
 ax.plot(nodes, accuracies, marker="o", color="#1b7837")
 for depth, count, accuracy in zip(depths, nodes, accuracies, strict=True):
     if depth in (1, 3, 6, 12):
-        ax.annotate(f"depth {depth}", (count, accuracy), xytext=(5, -12), textcoords="offset points", fontsize=8)
+        label = f"depth {depth}"
+        ax.annotate(label, (count, accuracy), xytext=(5, -12), textcoords="offset points", fontsize=8)
 ax.set_xscale("log")
 ax.set_xlabel("nodes in the tree (log scale)")
 ax.set_ylabel("test accuracy")
