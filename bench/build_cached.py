@@ -32,8 +32,8 @@ WITHOUT = [name for name in WITH if name != "measured_demos"]
 def build(output: Path, extra: dict) -> float:
     command = [sys.executable, "-m", "pelican", str(PROJECT / "content"), "-o", str(output)]
     command += ["-s", str(PROJECT / "pelicanconf.py")]
-    for key, value in extra.items():
-        command += ["-e", f"{key}={json.dumps(value)}"]
+    if extra:  # one -e for all: pelican keeps only the last of several -e flags
+        command += ["-e", *(f"{key}={json.dumps(value)}" for key, value in extra.items())]
     start = time.perf_counter()
     result = subprocess.run(command, cwd=PROJECT, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
