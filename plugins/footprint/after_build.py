@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .assets import hash_assets, precompress, rewrite_html, write_atomically
+from .assets import hash_assets, precompress, remove_stale_twins, rewrite_html, write_atomically
 from .footer import MAX_PADDING, has_slot, padding, stamp
 from .generator import FootprintGenerator
 from .page import (
@@ -111,6 +111,8 @@ def finish(state: BuildState) -> dict[str, Any]:
     _warn_about(report)
     if settings.precompress:
         precompress(output)
+    else:
+        remove_stale_twins(output)
     return report
 
 

@@ -179,3 +179,23 @@ def precompress(output_dir: Path, encodings: tuple[str, ...] = ENCODINGS) -> int
             written += 1
     logger.info("footprint: precompressed %d file(s) (%s)", written, ", ".join(encodings))
     return written
+
+
+def remove_stale_twins(output_dir: Path, encodings: tuple[str, ...] = ENCODINGS) -> int:
+    """Delete `.gz`/`.br` copies that no longer match their file.
+
+    A `make html` over the output of `make publish` rewrites pages but not their
+    compressed twins; a server with gzip_static would then send the old page.
+    """
+    removed = 0
+    for encoding in encodings:
+        for twin in sorted(output_dir.rglob(f"*{SUFFIX[encoding]}")):
+            original = twin.with_name(twin.name[: -len(SUFFIX[encoding])])
+            if not original.is_file() or twin.stat().st_mtime >= original.stat().st_mtime:
+                continue
+            if decompress(twin.read_bytes(), encoding) != original.read_bytes():
+                twin.unlink()
+                removed += 1
+    if removed:
+        logger.info("footprint: removed %d stale compressed copies", removed)
+    return removed

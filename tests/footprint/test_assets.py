@@ -103,3 +103,19 @@ def test_write_atomically_never_leaves_a_half_written_file(tmp_path, monkeypatch
     monkeypatch.undo()
     write_atomically(target, b"new page")
     assert target.read_bytes() == b"new page"
+
+
+def test_stale_compressed_copies_are_removed_and_current_ones_kept(tmp_path):
+    page = tmp_path / "index.html"
+    page.write_text("<p>new page</p>")
+    stale = tmp_path / "index.html.gz"
+    stale.write_bytes(gzip.compress(b"<p>old page</p>"))
+    current_file = tmp_path / "style.css"
+    current_file.write_text("body{}")
+    current = tmp_path / "style.css.gz"
+    current.write_bytes(gzip.compress(b"body{}"))
+    for twin in (stale, current):  # both older than their file
+        os.utime(twin, (1, 1))
+    assert assets.remove_stale_twins(tmp_path) == 1
+    assert not stale.exists()
+    assert current.exists()

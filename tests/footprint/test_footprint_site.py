@@ -16,6 +16,8 @@ import json
 import shutil
 import statistics
 import struct
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -205,7 +207,8 @@ def test_demos_are_listed_with_their_cost(site, report):
     assert (totals["demos"], totals["demos_run_this_build"]) == (1, 1)
     assert totals["demos_energy_joules"] == demo["energy_joules"]
     html = (site / "footprint/index.html").read_text()
-    cell = f'<a href="../issues/tiny/">demos/tiny_plot.py</a></td><td>{format_joules(demo["energy_joules"])}'
+    cell = (f'<a href="../issues/tiny/">demos/tiny_plot.py</a></td>'
+            f'<td class="number">{format_joules(demo["energy_joules"])}')
     assert cell in html
     assert demo["measured_at"] in html and demo["machine"] in html
 
@@ -225,12 +228,14 @@ def test_footprint_page_shows_the_json(site, report):
     assert "<h1>Footprint</h1>" in html
     for page in report["pages"]:
         row = (f'<tr><td><a href="../{page["url"]}">{page["title"]}</a></td>'
-               f'<td>{format_bytes(page["transfer_bytes"])}</td><td>{format_bytes(page["html_bytes"])}</td>')
+               f'<td class="number">{format_bytes(page["transfer_bytes"])}</td>'
+               f'<td class="number">{format_bytes(page["html_bytes"])}</td>')
         assert row in html, page["path"]
     assert format_bytes(RUNTIME_GZIP) in html and "pyodide/1.0/runtime.js" in html
     assert 'href="https://almanac.httparchive.org/en/2024/page-weight"' in html
     assert "@tgwf/co2 0.19.0" in html
     assert 'href="../footprint.json"' in html
+    assert "Figures marked to load lazily are counted" in html  # and why (see the page)
 
 
 def test_rebuild_gives_the_same_figures_and_no_stale_files(tmp_path):
@@ -254,3 +259,63 @@ def test_publish_precompresses_what_it_counts(tmp_path):
         assert (html.parent / (html.name + ".br")).stat().st_size == page["html_bytes"]
         assert (html.parent / (html.name + ".gz")).is_file()
     assert (output / "footprint.json.gz").is_file()
+
+
+REPEATED_RUNS = """
+import json, sys
+from pathlib import Path
+from pelican import Pelican, signals
+from pelican.settings import read_settings
+
+settings = read_settings(sys.argv[1], override=json.loads(sys.argv[2]))
+pelican = Pelican(settings)
+failing = [False]
+
+def fail_midway(generators):  # connected after the plugins: theirs have run
+    if failing[0]:
+        raise RuntimeError("a build that fails midway")
+
+signals.all_generators_finalized.connect(fail_midway)
+reports = []
+for fail in (False, True, False):
+    failing[0] = fail
+    try:
+        pelican.run()
+    except RuntimeError:
+        reports.append(None)
+        continue
+    reports.append(json.loads((Path(settings["OUTPUT_PATH"]) / "footprint.json").read_text()))
+Path(sys.argv[3]).write_text(json.dumps(reports))
+"""
+
+
+def test_repeated_builds_in_one_process_start_afresh(tmp_path):
+    """`make devserver` runs every build in one process, and a build may fail midway:
+    the next one must not inherit the pages, demos or energy meter of an earlier one."""
+    content = make_site(tmp_path)
+    overrides = {**SETTINGS, "THEME": str(tmp_path / "theme"), "PATH": str(content),
+                 "OUTPUT_PATH": str(tmp_path / "output"),
+                 "DEMOS_CACHE_PATH": str(tmp_path / "_demo_cache")}
+    result = subprocess.run(
+        [sys.executable, "-c", REPEATED_RUNS, str(PROJECT / "pelicanconf.py"),
+         json.dumps(overrides), str(tmp_path / "reports.json")],
+        cwd=PROJECT, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    first, failed, last = json.loads((tmp_path / "reports.json").read_text())
+    assert failed is None
+    for report in (first, last):
+        assert [page["path"] for page in report["pages"]] == [
+            "footprint/index.html", "index.html", "issues/tiny/index.html"]
+        assert report["totals"]["demos"] == 1
+    assert last["totals"]["demos_run_this_build"] == 0  # the failed run's demo was cached
+    # The index is the same; the article and the Footprint page now say the demo
+    # came from the cache. Every footer states its own page as last written.
+    index = [[page for page in report["pages"] if page["path"] == "index.html"]
+             for report in (first, last)]
+    assert index[0] == index[1]
+    for page in last["pages"]:
+        stamp = f"This page: {format_bytes(page['transfer_bytes'])} transferred"
+        assert stamp in (tmp_path / "output" / page["path"]).read_text(), page["path"]
+    assert 0 < last["build"]["wall_seconds"] < first["build"]["wall_seconds"] + 30
+    article = (tmp_path / "output/issues/tiny/index.html").read_text()
+    assert article.count("This page:") == 1
