@@ -120,10 +120,17 @@ def quiet_show(pyplot) -> None:  # noqa: ANN001
 
 
 def guard_os_exit(script: str, result_path: str) -> None:
-    """os._exit skips every cleanup: record the line that called it before leaving."""
+    """os._exit skips every cleanup: record the line that called it before leaving.
+
+    Only in the demo's own process: a forked multiprocessing child always ends
+    with os._exit, and that is no failure of the demo.
+    """
     real_exit = os._exit
+    demo_pid = os.getpid()
 
     def _exit(status: int) -> None:
+        if os.getpid() != demo_pid:
+            real_exit(status)
         frame = sys._getframe(1)
         line = None
         while frame is not None:
@@ -158,6 +165,9 @@ def describe(error: BaseException, script: str) -> dict:
         walker = walker.tb_next
     exited = isinstance(error, SystemExit)
     message = f"the demo exited with status {error.code}" if exited else str(error)
+    if isinstance(error, SyntaxError) and error.filename and os.path.abspath(error.filename) == script:
+        # Raised by compile(): no frame of the demo ran, the line is on the error itself.
+        line, message = error.lineno, error.msg
     return {
         "kind": type(error).__name__,
         "message": message,

@@ -6,6 +6,7 @@ No Pelican here. `run_batch` takes the requests found in the posts and returns o
 
 from __future__ import annotations
 
+import ast
 import importlib.metadata
 import logging
 import shutil
@@ -101,6 +102,12 @@ def run_batch(
         key = cache_key(inputs["script_sha256"], inputs["data"], inputs["python"], inputs["options"])
         run = runs.setdefault((request.script, key), DemoRun(request.script, key, inputs))
         run.requests.append(request)
+    for name in sorted(settings.rerun - {"all"} - {script for script, _ in runs}):
+        logger.warning(
+            "measured_demos: DEMOS_RERUN names '%s', which no post uses; write the path as in "
+            "the directive (e.g. demos/x.py) or 'all'",
+            name,
+        )
 
     pending = [run for run in runs.values() if not _use_cache(run, cache, settings)]
     if pending:
@@ -110,17 +117,18 @@ def run_batch(
         with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(lambda run: _execute(run, settings, meter), pending))
         _store(pending, cache, settings)
-    if settings.prune:
-        for folder in cache.prune(
-            {run.entry.folder for run in runs.values() if run.entry} | _failed(runs, cache)
-        ):
+    failed = [run.script for run in runs.values() if run.failure and not _expected_to_fail(run)]
+    if settings.prune and failed:
+        # The last good entry of a demo that broke is needed again once it is fixed.
+        logger.info("measured_demos: cache not pruned: %s failed", ", ".join(sorted(failed)))
+    elif settings.prune:
+        for folder in cache.prune({run.entry.folder for run in runs.values() if run.entry}):
             logger.info("measured_demos: pruned unused cache entry %s", folder)
     return BatchReport(runs, ran=len(pending), cached=len(runs) - len(pending))
 
 
-def _failed(runs: dict[tuple[str, str], DemoRun], cache: DemoCache) -> set[Path]:
-    """Keep the last good entry of a demo that failed now: deleting it would lose a result."""
-    return {cache.folder_for(run.script, run.key) for run in runs.values() if run.entry is None}
+def _expected_to_fail(run: DemoRun) -> bool:
+    return all(request.allow_error for request in run.requests)
 
 
 def _use_cache(run: DemoRun, cache: DemoCache, settings: DemoSettings) -> bool:
@@ -211,6 +219,7 @@ def _store(pending: list[DemoRun], cache: DemoCache, settings: DemoSettings) -> 
             "machine": reading.hardware,
             "python": sys.version.split()[0],
             "packages": _versions(outcome.imported_modules, distributions),
+            "demo_packages": sorted(_versions(script_imports(settings.root / run.script), distributions)),
             "parallel_peers": peers(run, pending),
         }
         if not outcome.ok:
@@ -219,6 +228,21 @@ def _store(pending: list[DemoRun], cache: DemoCache, settings: DemoSettings) -> 
             run.entry = cache.store(run.script, run.key, record, list(outcome.figures), outcome.artifacts)
         except OSError as error:
             logger.warning("measured_demos: could not write the cache entry of %s: %s", run.script, error)
+
+
+def script_imports(script: Path) -> tuple[str, ...]:
+    """Top-level modules the script itself imports (scikit-learn, not the rich it loads)."""
+    try:
+        tree = ast.parse(script.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return ()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.partition(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.partition(".")[0])
+    return tuple(sorted(names))
 
 
 def _module_distributions() -> dict[str, list[str]]:
@@ -277,4 +301,5 @@ def result_of(
         parallel_peers=record["parallel_peers"],
         from_cache=not run.ran,
         failure=run.failure,
+        demo_packages=tuple(record.get("demo_packages", ())),
     )

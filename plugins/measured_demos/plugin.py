@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from .directive import PLACEHOLDER, decode, make_handler
 from .execute import BatchReport, DemoRun, cleanup, result_of, run_batch
 from .meter import EnergyMeter, MeterConfig
 from .render import render_demo, render_failure
-from .results import DemoRequest, DemoResult
+from .results import DemoFailure, DemoRequest, DemoResult
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,10 @@ def run_demos(generators: list[Any]) -> None:
     if not requests:
         return
     settings = DemoSettings.from_settings(pelican_settings)
+    if problems.reported() and settings.prune:
+        # A post whose directive has a typo asked for no demo: its entry must survive the fix.
+        logger.info("measured_demos: cache not pruned: this build has content errors")
+        settings = replace(settings, prune=False)
     report = run_batch(requests, settings, lambda: EnergyMeter(MeterConfig.from_settings(pelican_settings)))
     _reports.append(report)
     # Shown without -v, like Pelican's own "Done: ..." line: it says what the build cost.
@@ -120,7 +125,7 @@ def _render(
 ) -> str:
     source = (settings.root / request.script).read_text(encoding="utf-8") if request.show_source else None
     result = result_of(run, request, intensity, pue)
-    failure = result.failure
+    failure = _trimmed(result.failure, settings.root) if result.failure else None
     if failure is None and request.allow_error:
         message = (
             f"demo {request.script} is marked 'allow-error: true' but ran without error; "
@@ -130,7 +135,9 @@ def _render(
     elif failure is not None and not request.allow_error:
         message = failure_message(request.script, failure, settings.root)
         problems.report(request.post, request.line, message)
-        return render_failure(request.script, f"{request.post}:{request.line}: {message}", failure, source)
+        # The box shows the traceback once, under its own summary.
+        headline = f"{request.post}:{request.line}: {message.splitlines()[0]}"
+        return render_failure(request.script, headline, failure, source)
     obj.demo_results.append(result)
     _results[request.script] = result
     note = None
@@ -142,6 +149,11 @@ def _render(
         )
     figure_urls = [urls[path] for path in result.figures if path in urls]
     return render_demo(result, figure_urls, source=source, error_note=note)
+
+
+def _trimmed(failure: DemoFailure, root: Path) -> DemoFailure:
+    """Paths relative to the project: a page must not show the build machine's folders."""
+    return replace(failure, traceback=failure.traceback.replace(str(root) + "/", ""))
 
 
 def failure_message(script: str, failure: Any, root: Path) -> str:

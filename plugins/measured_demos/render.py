@@ -7,6 +7,7 @@ click away in a <details> element. Everything the demo printed is escaped.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from datetime import datetime
@@ -20,15 +21,25 @@ SVG_SIZE = re.compile(rb'<svg[^>]*?\swidth="(?P<w>[\d.]+)pt"\s+height="(?P<h>[\d
 LED_BULB_WATTS = 10
 
 
+def plain_number(value: float, digits: int = 3) -> str:
+    """`digits` significant figures, never in e-notation: readers meet 0.0000343, not 3.43e-05."""
+    text = f"{value:.{digits}g}"
+    if "e" not in text or value == 0:
+        return text
+    decimals = digits - 1 - math.floor(math.log10(abs(value)))
+    text = f"{value:.{max(decimals, 0)}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text  # as 'g' does
+
+
 def energy_text(joules: float) -> tuple[str, str]:
     """('12.3 J', '0.00342 Wh'): three significant figures each."""
-    return f"{joules:.3g} J", f"{joules / 3600:.3g} Wh"
+    return f"{plain_number(joules)} J", f"{plain_number(joules / 3600)} Wh"
 
 
 def co2e_text(grams: float) -> str:
     if grams >= 1:
-        return f"{grams:.3g} g CO\u2082e"
-    return f"{grams * 1000:.3g} mg CO\u2082e"
+        return f"{plain_number(grams)} g CO\u2082e"
+    return f"{plain_number(grams * 1000)} mg CO\u2082e"
 
 
 def svg_size(path: Path) -> tuple[int, int] | None:
@@ -116,7 +127,8 @@ def _output(result: DemoResult) -> str:
 def _cost_sentence(result: DemoResult) -> str:
     joules, watt_hours = energy_text(result.energy_joules)
     led_seconds = result.energy_joules / LED_BULB_WATTS
-    if result.method.startswith("estimate"):
+    estimated = result.method.startswith("estimate")
+    if estimated:
         how = (
             "This is an <strong>estimate</strong> from the time the processor spent on it, "
             "not a meter reading."
@@ -126,8 +138,9 @@ def _cost_sentence(result: DemoResult) -> str:
             f"This was <strong>measured</strong> with the machine's energy counter ({escape(result.method)})."
         )
     return (
-        f'<p class="demo-cost">Running this demo used <strong>{joules}</strong> ({watt_hours}) of '
-        f"electricity, as much as a {LED_BULB_WATTS} W LED bulb uses in {led_seconds:.2g} s, "
+        f'<p class="demo-cost">Running this demo used {"an estimated " if estimated else ""}'
+        f"<strong>{joules}</strong> ({watt_hours}) of "
+        f"electricity, as much as a {LED_BULB_WATTS} W LED bulb uses in {plain_number(led_seconds, 2)} s, "
         f"and caused about <strong>{co2e_text(result.co2e_grams)}</strong> of emissions. {how}</p>"
     )
 
@@ -139,8 +152,11 @@ def _details(result: DemoResult) -> str:
         source = f'<a href="{escape(intensity.url)}">{source}</a>'
     kwh = result.energy_joules / JOULES_PER_KWH
     pue = f" x PUE {result.pue:g}" if result.pue else ""
+    method = escape(result.method)
+    if result.method.startswith("estimate"):
+        method += " (no CPU energy counter could be read on this machine, so the energy is worked out below)"
     rows = [
-        ("Method", escape(result.method)),
+        ("Method", method),
         ("Formula", escape(result.formula)),
         ("Hardware", escape(result.hardware)),
         (
@@ -155,21 +171,34 @@ def _details(result: DemoResult) -> str:
         ),
         (
             "Emissions",
-            f"{kwh:.3g} kWh{pue} x {intensity.g_per_kwh:g} g/kWh = {co2e_text(result.co2e_grams)}",
+            f"{plain_number(kwh)} kWh{pue} x {intensity.g_per_kwh:g} g/kWh = {co2e_text(result.co2e_grams)}",
         ),
     ]
     if result.pue:
         rows.append(("Data-centre overhead", f"PUE {result.pue:g} (DATACENTER_PUE setting) is included"))
     rows.append(("Not included", escape(result.exclusions)))
     rows.append(("When and where", _provenance(result)))
-    versions = ", ".join(
-        f"{escape(name)} {escape(version)}" for name, version in sorted(result.packages.items())
-    )
-    rows.append(
-        ("Software", f"Python {escape(result.python_version)}" + (f"; {versions}" if versions else ""))
-    )
+    rows.append(("Software", _software(result)))
     items = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in rows)
     return f'<details class="demo-details"><summary>How this was measured</summary><dl>{items}</dl></details>'
+
+
+def _software(result: DemoResult) -> str:
+    """Python and the packages the demo imports; those they loaded in turn come after."""
+
+    def versions(names: Sequence[str]) -> str:
+        return ", ".join(f"{escape(name)} {escape(result.packages[name])}" for name in names)
+
+    text = f"Python {escape(result.python_version)}"
+    own = sorted(name for name in result.demo_packages if name in result.packages)
+    others = sorted(name for name in result.packages if name not in own)
+    if own:
+        text += f" with {versions(own)} (imported by the demo)"
+        if others:
+            text += f"; loaded by those in turn: {versions(others)}"
+    elif others:
+        text += f"; {versions(others)}"
+    return text
 
 
 def _provenance(result: DemoResult) -> str:

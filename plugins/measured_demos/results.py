@@ -95,6 +95,8 @@ class DemoResult:
     parallel_peers: int
     from_cache: bool
     failure: DemoFailure | None = None
+    # Distributions the script imports itself; `packages` also has what those loaded.
+    demo_packages: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -25,6 +25,10 @@ from .results import DemoFailure, RunOutcome
 CHILD = Path(__file__).with_name("child.py")
 # Time between SIGTERM (the demo dumps its traceback) and SIGKILL.
 KILL_GRACE_SECONDS = 1.0
+# Once the demo's process has exited, how long its output pipes may stay open: a
+# process it left running may hold them, and the demo must not wait for that.
+DRAIN_SECONDS = 0.5
+POLL_SECONDS = 0.25
 READ_CHUNK = 65536
 THREAD_VARIABLES = (
     "OMP_NUM_THREADS",
@@ -118,16 +122,25 @@ def run_demo(request: RunRequest, work: Path) -> RunOutcome:
 
 
 def _collect(process: subprocess.Popen, deadline: float, limit: int) -> tuple[str, str, bool, bool]:
-    """Read both pipes until they close, keeping `limit` bytes each; kill at the deadline."""
+    """Read both pipes until they close, keeping `limit` bytes each; kill at the deadline.
+
+    Stops reading DRAIN_SECONDS after the demo's process exits even if something it
+    started still holds the pipes (the caller then kills its process group).
+    """
     kept = {"stdout": bytearray(), "stderr": bytearray()}
     truncated = False
     timed_out = False
     kill_at: float | None = None
+    drain_until: float | None = None
     with selectors.DefaultSelector() as selector:
         selector.register(process.stdout, selectors.EVENT_READ, "stdout")
         selector.register(process.stderr, selectors.EVENT_READ, "stderr")
         while selector.get_map():
             now = time.perf_counter()
+            if drain_until is None and _has_exited(process.pid):
+                drain_until = now + DRAIN_SECONDS
+            if drain_until is not None and now >= drain_until:
+                break
             if kill_at is None and now >= deadline:
                 timed_out = True
                 _kill_group(process.pid, signal.SIGTERM)
@@ -135,8 +148,8 @@ def _collect(process: subprocess.Popen, deadline: float, limit: int) -> tuple[st
             elif kill_at is not None and now >= kill_at:
                 _kill_group(process.pid, signal.SIGKILL)
                 kill_at = float("inf")
-            wake = kill_at if kill_at is not None else deadline
-            for key, _ in selector.select(timeout=max(0.0, min(wake - now, 1.0))):
+            wake = min(kill_at if kill_at is not None else deadline, drain_until or float("inf"))
+            for key, _ in selector.select(timeout=max(0.0, min(wake - now, POLL_SECONDS))):
                 chunk = os.read(key.fd, READ_CHUNK)
                 if not chunk:
                     selector.unregister(key.fileobj)
@@ -147,12 +160,19 @@ def _collect(process: subprocess.Popen, deadline: float, limit: int) -> tuple[st
                 if len(chunk) > room:
                     truncated = True
                 buffer.extend(chunk[: max(room, 0)])
+        for key in list(selector.get_map().values()):
+            key.fileobj.close()
     return (
         kept["stdout"].decode("utf-8", "replace"),
         kept["stderr"].decode("utf-8", "replace"),
         truncated,
         timed_out,
     )
+
+
+def _has_exited(pid: int) -> bool:
+    """Whether the process has ended, without reaping it: os.wait4 still needs its usage."""
+    return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
 
 
 def _kill_group(pid: int, sig: int) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import textwrap
 import time
 from pathlib import Path
@@ -159,3 +161,66 @@ def test_import_and_runtime_errors(tmp_path, bad):
     failure = run(tmp_path, bad).failure
     assert failure.kind in ("ModuleNotFoundError", "ZeroDivisionError")
     assert failure.line == 1
+
+
+def test_syntax_error_names_its_line(tmp_path):
+    failure = run(tmp_path, "x = 1\ndef f(:\n    pass\n").failure
+    assert (failure.kind, failure.message, failure.line) == ("SyntaxError", "invalid syntax", 2)
+    assert "def f(:" in failure.traceback
+
+
+def test_forked_multiprocessing_children_are_not_an_os_exit_failure(tmp_path):
+    # A forked child ends with os._exit; one still running when the script ends used
+    # to overwrite the demo's result with "the demo called os._exit(0)".
+    source = """\
+        import multiprocessing, time
+        if __name__ == "__main__":
+            context = multiprocessing.get_context("fork")
+            context.Process(target=time.sleep, args=(0.3,)).start()
+            with context.Pool(2) as pool:
+                print(sum(pool.map(abs, range(-5, 5))))
+        """
+    outcome = run(tmp_path, source)
+    assert outcome.ok, outcome.failure
+    assert outcome.stdout == "25\n"
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_blas_threads_are_set(tmp_path, threads):
+    source = """\
+        import numpy, threadpoolctl
+        print(sorted({info["num_threads"] for info in threadpoolctl.threadpool_info()}))
+        """
+    outcome = run(tmp_path, source, threads=threads)
+    assert outcome.ok, outcome.failure
+    assert outcome.stdout == f"[{threads}]\n"
+
+
+def test_a_process_left_running_does_not_hold_a_finished_demo(tmp_path):
+    # It inherits the demo's output pipes; waiting for them to close would turn a
+    # finished demo into a timeout.
+    source = """\
+        import subprocess
+        subprocess.Popen(["sleep", "30"])
+        print("done")
+        """
+    started = time.perf_counter()
+    outcome = run(tmp_path, source, timeout=10)
+    assert outcome.ok, outcome.failure
+    assert outcome.stdout == "done\n"
+    assert time.perf_counter() - started < 5
+
+
+def test_an_escaped_process_cannot_hold_the_build_past_the_timeout(tmp_path):
+    # A child in its own session is out of reach of the process-group kill.
+    source = """\
+        import subprocess, time
+        child = subprocess.Popen(["sleep", "30"], start_new_session=True)
+        print(child.pid, flush=True)
+        time.sleep(30)
+        """
+    started = time.perf_counter()
+    outcome = run(tmp_path, source, timeout=1)
+    os.kill(int(outcome.stdout.split()[0]), signal.SIGKILL)
+    assert outcome.failure.kind == "TimeoutError" and outcome.failure.line == 4
+    assert time.perf_counter() - started < 5

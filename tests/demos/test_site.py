@@ -94,9 +94,11 @@ def test_page_shows_output_figure_and_energy_label(good_site):
     assert figure.is_file() and b"Rows" in figure.read_bytes()
     assert "plain demo 45" in html
     assert html.count("How this was measured") == 2
-    assert "Running this demo used <strong>" in html and "mg CO\u2082e" in html
+    assert "Running this demo used an estimated <strong>" in html and "mg CO\u2082e" in html
     assert "Green Algorithms" in html and "world average" in html
     assert "Source: <code>demos/good.py</code>" in html
+    assert re.search(r"Python [\d.]+ with matplotlib [\w.]+ \(imported by the demo\); loaded by those", html)
+    assert re.search(r"<dt>Software</dt><dd>Python [\d.]+</dd>", html)  # plain.py imports nothing
     assert "measured-demo-pending" not in html
 
 
@@ -131,8 +133,9 @@ def test_changed_data_file_reruns_only_that_demo_and_prunes(tmp_path, good_site)
     assert "rows: 4" in page_of(tmp_path)
     after = sorted(p.name for p in (tmp_path / "_demo_cache").iterdir())
     assert len(after) == 2 and after != before  # the stale entry of good.py was pruned
-    rerun = build(tmp_path, env={"DEMOS_RERUN": "demos/plain.py"})
+    rerun = build(tmp_path, env={"DEMOS_RERUN": "demos/plain.py,plain.py"})
     assert ran(log_of(rerun)) == (1, 2, 1)
+    assert "DEMOS_RERUN names 'plain.py', which no post uses" in log_of(rerun)
     assert ran(log_of(build(tmp_path, DEMOS_RERUN="all"))) == (2, 2, 0)
 
 
@@ -158,6 +161,7 @@ FAILING_DEMOS = {
     "hungry.py": "blocks = []\nwhile True:\n    blocks.append(bytearray(20_000_000))\n",
     "fine.py": "print('still here')\n",
     "expected.py": "raise RuntimeError('shown on purpose')\n",
+    "syntax.py": "x = 1\ndef f(:\n    pass\n",
 }
 FAILING_POST = post(
     "Failures",
@@ -200,6 +204,13 @@ FAILING_POST = post(
     :::
 
     Outro text that must survive.
+
+    ::: demo demos/syntax.py
+    :::
+
+    ::: demo demos/fine.py
+    data: demos/nope.csv
+    :::
     """,
 )
 
@@ -225,6 +236,8 @@ def test_every_failure_fails_the_build_with_the_promised_message(failing_site):
         f"{post_path}:24: unknown option 'timout' in '::: demo' block; did you mean 'timeout'?",
         f"{post_path}:27: demo demos/fine.py is marked 'allow-error: true' but ran without error",
         f"{post_path}:35: demo script 'demos/missing.py' not found",
+        f"{post_path}:43: demo demos/syntax.py failed: SyntaxError: invalid syntax (demos/syntax.py:2)",
+        f"{post_path}:47: data file 'demos/nope.csv' not found",
     ):
         assert expected in log, expected
     assert "(demos/hang.py:3)" in log and "(demos/exits.py:2)" in log and "(demos/segfault.py:3)" in log
@@ -236,6 +249,7 @@ def test_every_failure_fails_the_build_with_the_promised_message(failing_site):
     assert "Intro text that must survive." in html and "Outro text that must survive." in html
     assert "still here" in html
     assert "This demo fails on purpose" in html and "shown on purpose" in html
+    assert str(root) not in html  # tracebacks name demos/x.py, not the build machine's folders
     cached = sorted(p.name.rsplit("-", 1)[0] for p in (root / "_demo_cache").iterdir())
     assert cached == ["fine"]
 
@@ -248,8 +262,11 @@ def test_drafting_mode_embeds_error_boxes_and_warns(failing_site, tmp_path):
     result = build(tmp_path, NEWSLETTER_ON_ERROR="warn")
     assert result.returncode == 0, log_of(result)
     html = (tmp_path / "output" / "issues" / "failures" / "index.html").read_text()
-    assert html.count('class="build-error demo-error"') == 5
+    assert html.count('class="build-error demo-error"') == 6
     assert "demo demos/broken.py failed: ValueError: the model diverged" in html
+    assert html.count("File &quot;demos/broken.py&quot;, line 2") == 1  # the traceback once, trimmed
+    assert str(tmp_path) not in html
+    assert "WARNING" in log_of(result) and "demos/broken.py failed" in log_of(result)
 
 
 def test_parallel_runs_say_so(tmp_path):
@@ -263,3 +280,22 @@ def test_parallel_runs_say_so(tmp_path):
     assert result.returncode == 0, log_of(result)
     html = (tmp_path / "output" / "issues" / "par" / "index.html").read_text()
     assert html.count("measured beside 1 other demo running at the same time") == 2
+
+
+def test_a_build_with_errors_prunes_nothing(tmp_path, good_site):
+    # A typo hides a demo from the build and an edit can break one: their cached
+    # results must survive until the post or the demo is fixed.
+    source, _, _ = good_site
+    for folder in ("content", "demos", "_demo_cache"):
+        shutil.copytree(source / folder, tmp_path / folder)
+    before = sorted(p.name for p in (tmp_path / "_demo_cache").iterdir())
+    post_path = tmp_path / "content" / "issues" / "good.md"
+    post_path.write_text(post_path.read_text().replace("show-source: true", "show-sauce: true"))
+    result = build(tmp_path)
+    assert result.returncode != 0 and "show-sauce" in log_of(result)
+    assert sorted(p.name for p in (tmp_path / "_demo_cache").iterdir()) == before
+    post_path.write_text(post_path.read_text().replace("show-sauce: true", "show-source: true"))
+    (tmp_path / "demos" / "good.py").write_text("raise ValueError('broken by an edit')\n")
+    result = build(tmp_path)
+    assert result.returncode != 0 and "broken by an edit" in log_of(result)
+    assert sorted(p.name for p in (tmp_path / "_demo_cache").iterdir()) == before
