@@ -67,7 +67,8 @@ def raise_if_any(mode: str = "fail") -> None:
             len(problems),
         )
         return
-    listing = "\n".join(f"  {problem}" for problem in problems)
+    # Each problem was logged in full when reported; the summary keeps one line each.
+    listing = "\n".join(f"  {str(problem).splitlines()[0]}" for problem in problems)
     raise BuildError(
         f"{len(problems)} content error(s); the build failed:\n{listing}\n"
         "Fix them, or set NEWSLETTER_ON_ERROR = 'warn' while drafting."
