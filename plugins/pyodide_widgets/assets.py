@@ -106,5 +106,5 @@ def publish_bytes(data: bytes, dest: Path, brotli_quality: int) -> None:
 
 
 def hashed_name(stem: str, suffix: str, data: bytes) -> str:
-    """``stem.<8 hex of sha256>.suffix``: a new name whenever the content changes."""
+    """``stem.<10 hex of sha256>.suffix``: a new name whenever the content changes."""
     return f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}.{suffix}"

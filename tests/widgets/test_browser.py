@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
+import re
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import log_of, serve
+from tests.helpers import MIME_TYPES, log_of, serve
 from tests.widgets.conftest import (
     WIDGET_POST,
     build_widget_site,
@@ -31,7 +33,7 @@ LOAD_TIMEOUT_MS = 90_000
 WATCH_MAIN_THREAD = """
 window.__longTasks = [];
 new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+  for (const entry of list.getEntries()) window.__longTasks.push([entry.startTime, entry.duration]);
 }).observe({ type: "longtask", buffered: true });
 window.__frames = 0;
 const tick = () => { window.__frames++; requestAnimationFrame(tick); };
@@ -43,6 +45,28 @@ new MutationObserver((records) => {
     if (stage) window.__stages.push(stage.textContent);
   }
 }).observe(document, { childList: true, characterData: true, subtree: true });
+"""
+
+# Installed before any page script: did a result or an error go into its region while the
+# widget was aria-busy? Screen readers may ignore such changes, so the answer must be no.
+WATCH_ANNOUNCEMENTS = """
+window.__announcedWhileBusy = [];
+const busy = new Set();
+new MutationObserver((records) => {
+  for (const record of records) {
+    if (record.type === "attributes") {
+      if (record.oldValue === null) busy.add(record.target); else busy.delete(record.target);
+      continue;
+    }
+    const node = record.target.nodeType === 1 ? record.target : record.target.parentElement;
+    const region = node && node.closest(".pw-output, .pw-error");
+    if (region && record.addedNodes.length && [...busy].some((widget) => widget.contains(region))) {
+      window.__announcedWhileBusy.push(region.className);
+    }
+  }
+}).observe(document, {
+  subtree: true, childList: true, attributes: true, attributeFilter: ["aria-busy"], attributeOldValue: true,
+});
 """
 
 
@@ -79,6 +103,7 @@ def grid_input(page, widget_id: str) -> list[int]:
 
 
 def test_nothing_of_pyodide_before_the_click_and_cpython_result_after(page, site_url, widget_site):
+    page.add_init_script(WATCH_ANNOUNCEMENTS)
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     page.goto(site_url + POST)
@@ -97,6 +122,7 @@ def test_nothing_of_pyodide_before_the_click_and_cpython_result_after(page, site
     live_text = page.inner_text("#widget-digits-1 .pw-output")
     assert load_widget_module("digits").describe(result) in live_text
     assert page.get_attribute("#widget-digits-1 .pw-output", "aria-live") == "polite"
+    assert page.evaluate("window.__announcedWhileBusy") == []
     cost = page.inner_text("#widget-digits-1 .pw-cost")
     assert "MB downloaded" in cost and "estimate" in cost and " J " in cost
     assert page.console_errors == []
@@ -112,11 +138,20 @@ def test_second_run_reuses_the_worker_and_matches_cpython(page, site_url, widget
     sliders = page.locator("#widget-iris-1 input[type=range]")
     sliders.nth(2).fill("1.5")  # a short petal: a setosa
     result = run_widget(page, "widget-iris-1")
-    values = [float(sliders.nth(i).input_value()) for i in range(4)]
+    values = before = [float(sliders.nth(i).input_value()) for i in range(4)]
     assert result == cpython_result(widget_site, "iris", values)
     assert len(workers) == 1
     assert [url for url in requests if RUNTIME in url] == []
     assert "kB downloaded" in page.inner_text("#widget-iris-1 .pw-cost")
+    # Keyboard on a slider: once the model is loaded, each step runs it again.
+    runs = runs_so_far(page, "widget-iris-1")
+    sliders.nth(3).focus()
+    page.keyboard.press("ArrowLeft")
+    result = wait_for_result(page, "widget-iris-1", runs)
+    values = [float(sliders.nth(i).input_value()) for i in range(4)]
+    assert values[3] == pytest.approx(before[3] - load_widget_module("iris").INPUT["fields"][3]["step"])
+    assert result == cpython_result(widget_site, "iris", values)
+    assert page.inner_text("#widget-iris-1 output[for$=petal_width]") == f"{values[3]:.1f} cm"
 
 
 def test_main_thread_stays_responsive_while_python_loads(page, site_url):
@@ -129,7 +164,8 @@ def test_main_thread_stays_responsive_while_python_loads(page, site_url):
     elapsed_ms = page.evaluate("performance.now()") - started
     frames = page.evaluate("window.__frames") - before
     long_tasks = page.evaluate("window.__longTasks")
-    assert [d for d in long_tasks if d > 200] == []
+    # Only the load counts: page start-up on a busy 2-core machine is not the widget's doing.
+    assert [d for start, d in long_tasks if start + d >= started and d > 200] == []
     # Frames kept ticking: at least one every 100 ms on average during the load.
     assert frames >= elapsed_ms / 100, (frames, elapsed_ms)
     # Progress said what was happening and how many bytes had arrived.
@@ -179,6 +215,35 @@ def test_pointer_drawing_changes_the_input(page, site_url):
     assert grid_input(page, "widget-digits-1")[:5] == [1, 1, 1, 1, 0]
 
 
+def test_touch_drawing_changes_the_input_and_does_not_scroll(browser, site_url):
+    """A finger drags across the grid (real touch events through the DevTools protocol)."""
+    context = browser.new_context(has_touch=True, is_mobile=True, viewport={"width": 390, "height": 700})
+    page = context.new_page()
+    page.goto(site_url + POST)
+    page.locator("#widget-digits-1 .pw-clear").tap()
+    cells = page.locator("#widget-digits-1 .pw-cell")
+    cells.nth(0).scroll_into_view_if_needed()
+    start, end = cells.nth(0).bounding_box(), cells.nth(3).bounding_box()
+    scrolled = page.evaluate("scrollY")
+    devtools = context.new_cdp_session(page)
+
+    def touch(kind: str, points: list[dict]) -> None:
+        devtools.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    touch("touchStart", [{"x": start["x"] + 5, "y": start["y"] + 5}])
+    for step in range(1, 9):
+        touch("touchMove", [{"x": start["x"] + 5 + (end["x"] - start["x"]) * step / 8, "y": start["y"] + 5}])
+    touch("touchEnd", [])
+    drawn = grid_input(page, "widget-digits-1")
+    cells.nth(9).tap()  # a tap fills exactly one square
+    tapped = grid_input(page, "widget-digits-1")
+    moved = page.evaluate("scrollY") - scrolled
+    context.close()
+    assert drawn[:5] == [1, 1, 1, 1, 0] and sum(drawn) == 4
+    assert [i for i, (a, b) in enumerate(zip(drawn, tapped, strict=True)) if a != b] == [9]
+    assert moved == 0
+
+
 def test_no_axe_violations_before_and_after_running(page, site_url, axe):
     page.goto(site_url + POST)
     page.wait_for_load_state("networkidle")
@@ -225,10 +290,11 @@ def test_pages_without_widgets_load_no_widget_script(page, site_url):
     assert scripts == []
 
 
-def test_missing_runtime_file_ends_in_a_readable_error(page, widget_site, tmp_path):
+def test_missing_runtime_file_ends_in_a_readable_error_and_a_retry_works(page, widget_site, tmp_path):
+    page.add_init_script(WATCH_ANNOUNCEMENTS)
     broken = hardlinked_copy(widget_site, tmp_path / "site")
-    for path in (broken / "pyodide").glob("*/python_stdlib.zip*"):
-        path.unlink()
+    (stdlib,) = (broken / "pyodide").glob("*/python_stdlib.zip")
+    stdlib.unlink()
     with serve(broken) as url:
         page.goto(url + POST)
         page.click("#widget-digits-1 .pw-run")
@@ -238,6 +304,13 @@ def test_missing_runtime_file_ends_in_a_readable_error(page, widget_site, tmp_pa
         assert page.get_attribute("#widget-digits-1 .pw-error", "role") == "alert"
         assert page.is_hidden("#widget-digits-1 .pw-progress")
         assert page.get_attribute("#widget-digits-1 .pw-run", "aria-disabled") is None
+        assert page.evaluate("window.__announcedWhileBusy") == []
+        # The file comes back (a deploy finished): the same button now works, the error goes.
+        stdlib.hardlink_to(widget_site / stdlib.relative_to(broken))
+        result = run_widget(page, "widget-digits-1")
+        sample = grid_input(page, "widget-digits-1")
+        assert result == cpython_result(widget_site, "digits", sample)
+        assert error.inner_text() == ""
 
 
 def test_wrong_wasm_mime_type_ends_in_a_readable_error(page, widget_site):
@@ -250,37 +323,65 @@ def test_wrong_wasm_mime_type_ends_in_a_readable_error(page, widget_site):
         assert page.is_hidden("#widget-digits-1 .pw-progress")
 
 
-class _StallingWasm(http.server.SimpleHTTPRequestHandler):
-    """Starts sending the .wasm and then stalls, like a dead connection: only the time-out can end it."""
+class _Stalling(http.server.SimpleHTTPRequestHandler):
+    """Starts sending one file and then stalls, like a dead connection: only a time-out can end it."""
+
+    stall_on = ".wasm"  # the end of the stalled file's path
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        if not self.path.endswith(".wasm"):
+        if not self.path.endswith(self.stall_on):
             return super().do_GET()
         self.send_response(200)
-        self.send_header("Content-Type", "application/wasm")
+        self.send_header("Content-Type", self.guess_type(self.path))
         self.send_header("Content-Length", "9000000")
         self.end_headers()
-        self.wfile.write(b"\0asm")
+        self.wfile.write(b"\0asm" if self.path.endswith(".wasm") else b" ")
         self.wfile.flush()
         time.sleep(15)
 
     def guess_type(self, path: str) -> str:  # type: ignore[override]
-        return "text/javascript" if str(path).endswith(".mjs") else super().guess_type(path)
+        return MIME_TYPES.get(Path(str(path)).suffix) or super().guess_type(path)
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002
         pass
 
 
+@contextlib.contextmanager
+def serve_stalling(directory: Path, stall_on: str):
+    handler = type("Handler", (_Stalling,), {"stall_on": stall_on})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(directory))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="module")
 def strict_site(tmp_path_factory, widget_demo_cache) -> Path:
-    """Built with a 3 s load time-out and an extra package that does not exist."""
+    """Built with an extra package that does not exist (and a time-out slow machines can meet)."""
     root = tmp_path_factory.mktemp("strict-site")
-    extra = {"PYODIDE_LOAD_TIMEOUT": 3, "PYODIDE_PACKAGES": ["widgets/not_there-1.0-py3-none-any.whl"]}
+    extra = {"PYODIDE_LOAD_TIMEOUT": 30, "PYODIDE_PACKAGES": ["widgets/not_there-1.0-py3-none-any.whl"]}
     result = build_widget_site(
         root, {"issues/widgets.md": WIDGET_POST}, extra=extra, demo_cache=widget_demo_cache
     )
     assert result.returncode == 0, log_of(result)
     return root / "output"
+
+
+def with_loader_config(site: Path, target: Path, **changes) -> Path:
+    """A hard-linked copy of `site` whose loader has `changes` in its baked-in config."""
+    copy = hardlinked_copy(site, target)
+    (loader,) = (copy / "widgets").glob("loader.*.mjs")
+    text = loader.read_text()
+    match = re.search(r"^const CONFIG = (.*);$", text, re.MULTILINE)
+    config = {**json.loads(match.group(1)), **changes}
+    loader.unlink()  # a hard link: write a new file, leave the original alone
+    loader.write_text(text[: match.start(1)] + json.dumps(config) + text[match.end(1) :])
+    return copy
 
 
 def test_a_package_that_did_not_load_is_reported(page, strict_site):
@@ -292,20 +393,28 @@ def test_a_package_that_did_not_load_is_reported(page, strict_site):
         assert "not_there-1.0-py3-none-any.whl" in error.inner_text()
 
 
-def test_a_hung_load_times_out_with_a_readable_error(page, strict_site):
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_StallingWasm, directory=str(strict_site))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        page.goto(f"http://127.0.0.1:{server.server_address[1]}/{POST}")
+@pytest.mark.parametrize("stall_on", ["pyodide.mjs", "pyodide.asm.wasm", ".whl"])
+def test_a_hung_load_times_out_with_a_readable_error(page, strict_site, tmp_path, stall_on):
+    """One deadline covers every step of the start: the import, loadPyodide and the packages."""
+    site = with_loader_config(strict_site, tmp_path / "site", timeout=3)
+    with serve_stalling(site, stall_on) as url:
+        page.goto(url + POST)
         page.click("#widget-digits-1 .pw-run")
         error = page.locator("#widget-digits-1 .pw-error")
         error.filter(has_text="did not start within 3 seconds").wait_for(timeout=30_000)
         assert page.is_hidden("#widget-digits-1 .pw-progress")
-    finally:
-        server.shutdown()
-        server.server_close()
+
+
+def test_a_stalled_weights_download_times_out(page, widget_site, tmp_path):
+    """Python started, but the model's weights never arrive: an error, not a spinner."""
+    site = with_loader_config(widget_site, tmp_path / "site", timeout=6)
+    with serve_stalling(site, ".json") as url:
+        page.goto(url + POST)
+        page.click("#widget-digits-1 .pw-run")
+        error = page.locator("#widget-digits-1 .pw-error")
+        error.filter(has_text="the model weights").wait_for(timeout=LOAD_TIMEOUT_MS)
+        assert "no answer within 6 seconds" in error.inner_text()
+        assert page.is_hidden("#widget-digits-1 .pw-progress")
 
 
 def test_no_webassembly_is_explained(page, site_url):

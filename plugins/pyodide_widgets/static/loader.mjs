@@ -184,21 +184,27 @@ function setupWidget(root) {
     root.setAttribute("aria-busy", "true");
     error.textContent = "";
     progress.hidden = loaded;
+    // Leave the busy state before the result or error goes in: screen readers may
+    // ignore live-region changes inside an aria-busy element, and not repeat them later.
+    const settle = () => {
+      progress.hidden = true;
+      button.removeAttribute("aria-disabled");
+      root.removeAttribute("aria-busy");
+    };
     try {
       const data = await runInWorker(widget, readInput(root), ({ stage, bytes }) => {
         $(progress, ".pw-stage").textContent = `${stage}… ${kB(bytes)} received so far.`;
       });
+      settle();
       loaded = true;
       renderResult(output, data);
       renderCost(cost, data);
       button.textContent = "Run again";
     } catch (err) {
+      settle();
       error.textContent = `${err.message} The result computed when this page was built is shown above.`;
     } finally {
       running = false;
-      progress.hidden = true;
-      button.removeAttribute("aria-disabled");
-      root.removeAttribute("aria-busy");
       if (again) {
         again = false;
         if (loaded) run();

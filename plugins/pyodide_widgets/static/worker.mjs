@@ -138,12 +138,7 @@ async function startPyodide(config, progress) {
     throw new WidgetError(await diagnose("pyodide.asm.mjs", indexURL, `Python could not start (${error.message}).`), true);
   });
   problem.catch(() => {}); // settled by the race below; never an unhandled rejection
-  const pyodide = await withTimeout(
-    Promise.race([loading, problem]),
-    config.timeout,
-    `Python did not start within ${config.timeout} seconds. A slow connection can cause this; ` +
-      "try again, or read the result computed when the page was built.",
-  );
+  const pyodide = await Promise.race([loading, problem]);
   reportRuntimeProblem = () => {};
   if (config.packages.length) {
     progress("Loading packages");
@@ -160,21 +155,25 @@ async function startPyodide(config, progress) {
   return pyodide;
 }
 
-async function fetchText(url, what) {
-  let response;
+// A widget's code or weights, with a deadline: a stalled download must end in an error too.
+async function fetchText(url, what, seconds) {
+  const deadline = AbortSignal.timeout(seconds * 1000);
   try {
-    response = await self.fetch(url);
+    const response = await self.fetch(url, { signal: deadline });
+    if (!response.ok) throw new WidgetError(`Could not download ${what} (HTTP ${response.status}).`);
+    return await response.text();
   } catch (error) {
-    throw new WidgetError(`Could not download ${what} (${error.message}).`);
+    if (error instanceof WidgetError) throw error;
+    // An abort in the body surfaces as a plain network error: ask the signal, not the error.
+    const why = deadline.aborted ? `no answer within ${seconds} seconds` : error.message;
+    throw new WidgetError(`Could not download ${what} (${why}). Check your connection and try again.`);
   }
-  if (!response.ok) throw new WidgetError(`Could not download ${what} (HTTP ${response.status}).`);
-  return response.text();
 }
 
-async function prepareWidget(pyodide, widget, progress) {
+async function prepareWidget(pyodide, widget, timeout, progress) {
   if (loadedCode.get(widget.name) !== widget.code) {
     progress("Loading the widget code");
-    const source = await fetchText(widget.code, `the widget code ${fileName(widget.code)}`);
+    const source = await fetchText(widget.code, `the widget code ${fileName(widget.code)}`, timeout);
     const path = `/home/pyodide/pyodide_widgets/${widget.name}.py`;
     pyodide.FS.mkdirTree("/home/pyodide/pyodide_widgets");
     pyodide.FS.writeFile(path, source);
@@ -183,7 +182,7 @@ async function prepareWidget(pyodide, widget, progress) {
   }
   if (!loadedWeights.has(widget.weights)) {
     progress("Loading the model weights");
-    const text = await fetchText(widget.weights, "the model weights");
+    const text = await fetchText(widget.weights, "the model weights", timeout);
     pyodide.globals.get("pw_set_weights")(widget.weights, text);
     loadedWeights.add(widget.weights);
   }
@@ -213,13 +212,21 @@ async function run(message) {
   currentProgress = () => progress();
   try {
     if (!pyodidePromise) {
-      pyodidePromise = startPyodide(config, progress).catch((error) => {
+      // One deadline for every step of the start (importing pyodide.mjs, loadPyodide,
+      // packages): a stalled download anywhere would otherwise spin forever.
+      const starting = withTimeout(
+        startPyodide(config, progress),
+        config.timeout,
+        `Python did not start within ${config.timeout} seconds. A slow connection can cause this; ` +
+          "try again, or read the result computed when the page was built.",
+      );
+      pyodidePromise = starting.catch((error) => {
         pyodidePromise = null; // the next click starts over
         throw error;
       });
     }
     const pyodide = await pyodidePromise;
-    await prepareWidget(pyodide, widget, progress);
+    await prepareWidget(pyodide, widget, config.timeout, progress);
     progress("Running the model");
     const computeStart = performance.now();
     const output = JSON.parse(pyodide.globals.get("pw_run")(widget.name, widget.weights, JSON.stringify(input)));
