@@ -32,22 +32,12 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 PROJECT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(PROJECT))
+# The same browser, flags and MIME types as the browser tests.
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, MIME_TYPES  # noqa: E402
+
 POST = "issues/small-models/"
 WIDGET = "#widget-digits-1"
-TYPES = {
-    ".wasm": "application/wasm",
-    ".mjs": "text/javascript",
-    ".py": "text/x-python",
-    ".zip": "application/zip",
-}
 
 # Click the button and resolve with the milliseconds until the live result is in the page.
 CLICK_TO_RESULT = """async (selector) => {
@@ -76,7 +66,7 @@ class StaticHost(http.server.SimpleHTTPRequestHandler):
     """Serves `.br` twins to browsers that accept brotli; versioned files cached for a year."""
 
     def guess_type(self, path: str) -> str:  # type: ignore[override]
-        return TYPES.get(Path(str(path)).suffix) or super().guess_type(path)
+        return MIME_TYPES.get(Path(str(path)).suffix) or super().guess_type(path)
 
     def send_head(self):  # noqa: ANN201 (http.server's protocol)
         self._cached = False
@@ -158,7 +148,7 @@ def main() -> None:
         url = f"http://127.0.0.1:{server.server_address[1]}/"
         cold, warm = [], []
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for _ in range(runs):
                 context = browser.new_context()
                 cold.append(one_visit(context, url, second_run=True))
@@ -169,7 +159,7 @@ def main() -> None:
                 profile = scratch_path / f"profile-{index}"
                 for _visit in ("prime", "measure"):
                     context = playwright.chromium.launch_persistent_context(
-                        profile, executable_path=CHROMIUM, args=ARGS, headless=True
+                        profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
                     )
                     result = one_visit(context, url)
                     context.close()
