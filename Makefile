@@ -21,11 +21,13 @@ help:
 	@echo "make bench       run the benchmarks in bench/"
 	@echo "make clean       remove $(OUTPUTDIR)/"
 
-# The virtualenv is rebuilt when the pinned requirements change.
-$(VENV)/.installed: requirements.txt
+# The virtualenv is rebuilt when the pinned requirements change. The plugins are
+# installed from this checkout in editable mode, as Pelican namespace plugins.
+$(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PYTHON) || $(PY) -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
 	$(PYTHON) -m pip install --quiet -r requirements.txt
+	$(PYTHON) -m pip install --quiet --no-deps -e .
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt

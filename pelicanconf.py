@@ -4,13 +4,9 @@
 """
 
 import os
-import sys
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent
-# Plugins import each other as top-level packages (`from newsletter.blocks import ...`).
-if str(PROJECT_ROOT / "plugins") not in sys.path:
-    sys.path.insert(0, str(PROJECT_ROOT / "plugins"))
 
 AUTHOR = "The Low-Carbon Computing Letter"
 SITENAME = "Low-Carbon Computing Letter"
@@ -31,8 +27,8 @@ DEFAULT_PAGINATION = 10
 SUMMARY_MAX_LENGTH = 60
 
 THEME = "theme"
-PLUGIN_PATHS = ["plugins"]
-# Keep "footprint" last: it measures and stamps pages after the others have written theirs.
+# Pelican namespace plugins (pelican.plugins.<name>), installed from plugins/ by `make html`
+# (`pip install -e .`). Their order does not matter: the core runs their steps in order.
 PLUGINS = ["newsletter", "measured_demos", "pyodide_widgets", "footprint"]
 
 ARTICLE_URL = "issues/{slug}/"
@@ -81,7 +77,7 @@ MARKDOWN = {
 # --- newsletter ---
 # "fail" (default): any content error (a directive typo, a failing demo) fails the build
 # after every post has been read. "warn": drafting mode, errors become visible boxes and warnings.
-NEWSLETTER_ON_ERROR = os.environ.get("NEWSLETTER_ON_ERROR", "fail")
+NEWSLETTER_ON_ERROR = "fail"  # the environment variable NEWSLETTER_ON_ERROR wins
 
 # --- footprint ---
 # Page weight and CO2e per view (Sustainable Web Design v4, as CO2.js computes it),
@@ -91,11 +87,11 @@ FOOTPRINT_HASH_ASSETS = True  # style.<hash>.css, cacheable as immutable
 
 # --- measured demos ---
 # `::: demo demos/x.py` blocks run their script at build time (README, "Demos").
-DEMOS_CACHE_PATH = "_demo_cache"  # committed results, relative to the project root
+DEMOS_CACHE_PATH = "_demo_cache"  # committed results, relative to the folder that holds content/
 DEMOS_TIMEOUT = 120  # seconds per demo; a block's `timeout:` overrides it
 DEMOS_MEMORY_LIMIT_MB = 2048  # address-space cap per demo; None: no cap
 DEMOS_OUTPUT_LIMIT = 20_000  # bytes of stdout (and of stderr) kept per demo
-DEMOS_WORKERS = int(os.environ.get("DEMOS_WORKERS", "1"))  # uncached demos run at the same time
+DEMOS_WORKERS = 1  # uncached demos run at the same time; the environment variable wins
 DEMOS_RERUN = []  # scripts to run even when cached, or "all"; also `make html DEMOS_RERUN=...`
 # Carbon intensity of the electricity: world average, IEA 2019 (CodeCarbon's fallback too).
 CARBON_INTENSITY = {
@@ -106,5 +102,9 @@ CARBON_INTENSITY = {
     "url": "https://www.iea.org/reports/global-energy-co2-status-report-2019",
 }
 DATACENTER_PUE = None  # e.g. 1.56 (Green Algorithms) when the site is built in a data centre
+# --- widgets ---
+PYODIDE_NPM_PACKAGE = str(PROJECT_ROOT / "node_modules" / "pyodide")  # npm's pinned runtime
+PYODIDE_WIDGETS_PATH = str(PROJECT_ROOT / "widgets")  # widgets/<name>.py
+PYODIDE_COMPRESS_CACHE = str(PROJECT_ROOT / ".cache" / "pyodide_widgets")  # brotli copies
 CPU_WATTS_PER_CORE = None  # None: look the CPU model up, else 12 W (Green Algorithms)
 MEMORY_WATTS_PER_GB = 0.3725  # Green Algorithms v2.2

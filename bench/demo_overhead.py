@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from _demo_bench import median, write_busy_demo
-from measured_demos.meter import EnergyMeter
-from measured_demos.runner import RunRequest, run_demo
+from pelican.plugins.measured_demos.demo_process import RunRequest, run_demo
+from pelican.plugins.measured_demos.meter import EnergyMeter
 
 
 def bare(script: Path) -> tuple[float, float]:

@@ -16,8 +16,8 @@ import tempfile
 from pathlib import Path
 
 from _demo_bench import PROJECT, median
-from measured_demos.meter import EnergyMeter
-from measured_demos.runner import RunRequest, run_demo
+from pelican.plugins.measured_demos.demo_process import RunRequest, run_demo
+from pelican.plugins.measured_demos.meter import EnergyMeter
 
 CODECARBON = """
 import runpy, sys

@@ -15,10 +15,10 @@ import time
 from pathlib import Path
 
 from _demo_bench import median, write_busy_demo
-from measured_demos.config import DemoSettings
-from measured_demos.execute import cleanup, run_batch
-from measured_demos.meter import EnergyMeter
-from measured_demos.results import DemoRequest
+from pelican.plugins.measured_demos.batch import cleanup, run_batch
+from pelican.plugins.measured_demos.meter import EnergyMeter
+from pelican.plugins.measured_demos.results import DemoRequest
+from pelican.plugins.measured_demos.settings import DemoSettings
 
 DEMOS = 8
 

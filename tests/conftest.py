@@ -15,6 +15,16 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
+@pytest.fixture(autouse=True)
+def no_content_errors_left_over():
+    """Content errors are collected per process; a test that reports some must not leak them."""
+    from plugin_core import problems
+
+    problems.clear()
+    yield
+    problems.clear()
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory):
     """The project's own content and settings, built once into a temporary folder.

@@ -5,7 +5,30 @@ from __future__ import annotations
 import json
 
 import pytest
-from measured_demos.cache import CorruptEntryError, DemoCache, cache_key, changed_packages
+from pelican.plugins.measured_demos.cache import CorruptEntryError, DemoCache, cache_key, changed_packages
+from pelican.plugins.measured_demos.record import DemoRecord
+from plugin_core.demo_link import EnergyReading
+
+
+def record(script: str, key: str, stdout: str = "") -> DemoRecord:
+    return DemoRecord(
+        script=script,
+        key=key,
+        inputs={"script_sha256": "0" * 64},
+        stdout=stdout,
+        stderr="",
+        output_truncated=False,
+        cpu_seconds=1.0,
+        wall_seconds=1.1,
+        peak_rss_mb=100.0,
+        energy=EnergyReading(12.0, "estimate", "1 CPU-s x 12 W", "Test CPU", "idle power"),
+        measured_at="2026-01-01T00:00:00+00:00",
+        machine="Test CPU",
+        python="3.11.7",
+        packages={},
+        demo_packages=(),
+        parallel_peers=0,
+    )
 
 
 @pytest.fixture
@@ -15,20 +38,19 @@ def stored(tmp_path):
     artifact = tmp_path / "weights.json"
     artifact.write_text("[1, 2]")
     cache = DemoCache(tmp_path / "_demo_cache")
-    entry = cache.store(
-        "demos/x.py", "a" * 64, {"stdout": "hi", "packages": {}}, [figure], {"weights.json": artifact}
-    )
+    entry = cache.store(record("demos/x.py", "a" * 64, "hi"), [figure], {"weights.json": artifact})
     return cache, entry
 
 
 def test_entry_is_readable_json_beside_its_files(stored):
     cache, entry = stored
     assert entry.folder.name == "x-" + "a" * 16
-    record = json.loads((entry.folder / "result.json").read_text())
-    assert record["stdout"] == "hi" and record["figures"] == ["fig-1.svg"]
+    written = json.loads((entry.folder / "result.json").read_text())
+    assert written["stdout"] == "hi" and written["figures"] == ["fig-1.svg"]
     assert entry.artifacts["weights.json"].read_text() == "[1, 2]"
     loaded = cache.load("demos/x.py", "a" * 64)
-    assert loaded.record == record and loaded.figures == (entry.folder / "fig-1.svg",)
+    assert loaded.record == DemoRecord.from_json(written) == entry.record
+    assert loaded.figures == (entry.folder / "fig-1.svg",)
     assert cache.load("demos/x.py", "b" * 64) is None
 
 
@@ -56,16 +78,16 @@ def test_corrupt_entries_are_detected(stored, damage, complaint):
 
 def test_rewriting_an_entry_replaces_it_whole(stored, tmp_path):
     cache, entry = stored
-    cache.store("demos/x.py", "a" * 64, {"stdout": "second", "packages": {}}, [], {})
+    cache.store(record("demos/x.py", "a" * 64, "second"), [], {})
     loaded = cache.load("demos/x.py", "a" * 64)
-    assert loaded.record["stdout"] == "second"
+    assert loaded.record.stdout == "second"
     assert sorted(p.name for p in entry.folder.iterdir()) == ["result.json"]
     assert [p.name for p in cache.root.iterdir()] == [entry.folder.name]  # no temporary leftovers
 
 
 def test_prune_removes_unused_entries_and_leftovers_only(stored):
     cache, entry = stored
-    other = cache.store("demos/y.py", "c" * 64, {"packages": {}}, [], {})
+    other = cache.store(record("demos/y.py", "c" * 64), [], {})
     leftover = cache.root / (".tmp-y-" + "d" * 16 + "-12345678")
     leftover.mkdir()
     unrelated = cache.root / "notes"

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from measured_demos import meter as meter_module
-from measured_demos.carbon import co2e_grams, intensity_from_settings
-from measured_demos.meter import (
+from pelican.plugins.measured_demos import meter as meter_module
+from pelican.plugins.measured_demos.meter import (
     EnergyMeter,
     MeterConfig,
     NvmlCounters,
@@ -15,6 +14,11 @@ from measured_demos.meter import (
     rapl_delta_uj,
     rapl_packages,
 )
+from pelican.plugins.measured_demos.settings import DemoSettings
+from plugin_core import problems
+from plugin_core import settings as core_settings
+from plugin_core.carbon import SETTINGS as CARBON_SETTINGS
+from plugin_core.carbon import carbon_settings
 
 
 def fake_rapl(root: Path, domains: dict[str, tuple[str, int, int]]) -> Path:
@@ -163,10 +167,11 @@ def test_estimate_matches_a_hand_calculation(tmp_path):
     assert reading.method == "estimate"
     assert "0.500 CPU-s x 12 W per core" in reading.formula and "6.149 J" in reading.formula
     # CO2e at 475 g/kWh: 6.149 J / 3.6e6 J/kWh x 475 g/kWh = 0.81133 mg; with PUE 1.56: 1.2657 mg
-    intensity = intensity_from_settings({})
-    assert co2e_grams(reading.joules, intensity) == pytest.approx(6.149 / 3.6e6 * 475)
-    assert co2e_grams(reading.joules, intensity) * 1000 == pytest.approx(0.81133, rel=1e-4)
-    assert co2e_grams(reading.joules, intensity, 1.56) * 1000 == pytest.approx(1.26568, rel=1e-4)
+    carbon = carbon_settings(core_settings.read({}, CARBON_SETTINGS))
+    assert carbon.co2e_grams(reading.joules) == pytest.approx(6.149 / 3.6e6 * 475)
+    assert carbon.co2e_grams(reading.joules) * 1000 == pytest.approx(0.81133, rel=1e-4)
+    with_pue = carbon_settings(core_settings.read({"DATACENTER_PUE": 1.56}, CARBON_SETTINGS))
+    assert with_pue.co2e_grams(reading.joules) * 1000 == pytest.approx(1.26568, rel=1e-4)
 
 
 def test_cpu_power_lookup_and_setting():
@@ -182,27 +187,25 @@ def test_cpu_power_lookup_and_setting():
 
 
 def test_settings_reach_the_meter(tmp_path):
-    meter = EnergyMeter(
-        MeterConfig.from_settings(
-            {"CPU_WATTS_PER_CORE": 5, "MEMORY_WATTS_PER_GB": 1, "DEMOS_POWERCAP_PATH": tmp_path}
-        ),
-        nvml=None,
-    )
+    settings = {"CPU_WATTS_PER_CORE": 5, "MEMORY_WATTS_PER_GB": 1, "DEMOS_POWERCAP_PATH": str(tmp_path)}
+    meter = EnergyMeter(DemoSettings.from_settings(settings).meter, nvml=None)
     reading = meter.reading(meter.start(), cpu_seconds=2, peak_rss_mb=1024, wall_seconds=3)
     assert reading.joules == pytest.approx(2 * 5 + 1 * 1 * 3)
 
 
 def test_process_meter_measures_the_current_process():
-    meter = ProcessMeter({"CPU_WATTS_PER_CORE": 10})
-    token = meter.start()
+    meter = ProcessMeter(MeterConfig(watts_per_core=10))
     sum(i * i for i in range(300_000))
-    reading = meter.stop(token)
+    reading = meter.stop()
     assert reading.joules > 0
     assert reading.method in ("estimate", "measured (RAPL)")
     assert reading.formula and reading.hardware
 
 
-def test_bad_carbon_intensity_warns_and_uses_the_default(caplog):
-    intensity = intensity_from_settings({"CARBON_INTENSITY": {"region": "nowhere"}})
-    assert intensity.g_per_kwh == 475.0
+def test_bad_carbon_intensity_is_reported_and_uses_the_default(caplog):
+    problems.clear()
+    values = core_settings.read({"CARBON_INTENSITY": {"region": "nowhere"}}, CARBON_SETTINGS)
+    assert carbon_settings(values).intensity.g_per_kwh == 475.0
     assert "CARBON_INTENSITY" in caplog.text
+    assert any("CARBON_INTENSITY" in problem.message for problem in problems.reported())
+    problems.clear()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from measured_demos.render import co2e_text, energy_text, render_demo, render_failure
-from measured_demos.results import CarbonIntensity, DemoFailure, DemoResult
+from pelican.plugins.measured_demos.render import co2e_text, energy_text, render_demo, render_failure
+from plugin_core.carbon import CarbonIntensity
+from plugin_core.demo_link import DemoFailure, DemoResult, EnergyReading
 
 
 def result(**changes) -> DemoResult:
@@ -35,6 +36,16 @@ def result(**changes) -> DemoResult:
         from_cache=True,
     )
     values.update(changes)
+    energy = {
+        name: values.pop(name) for name in ("energy_joules", "method", "formula", "hardware", "exclusions")
+    }
+    values["energy"] = EnergyReading(
+        joules=energy["energy_joules"],
+        method=energy["method"],
+        formula=energy["formula"],
+        hardware=energy["hardware"],
+        exclusions=energy["exclusions"],
+    )
     return DemoResult(**values)
 
 

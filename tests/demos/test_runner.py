@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from measured_demos.runner import RunRequest, run_demo
+from pelican.plugins.measured_demos.demo_process import RunRequest, run_demo
 
 
 def run(tmp_path: Path, source: str, **options):

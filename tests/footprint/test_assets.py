@@ -8,9 +8,11 @@ import os
 
 import brotli
 import pytest
-from footprint import assets
-from footprint.assets import hash_assets, precompress, write_atomically
-from footprint.transfer import SiteOrigin
+from pelican.plugins.footprint import assets
+from pelican.plugins.footprint.assets import hash_assets, precompress
+from pelican.plugins.footprint.transfer import SiteOrigin
+from plugin_core import publishing
+from plugin_core.publishing import write_atomically
 
 
 def make_site(root):
@@ -95,7 +97,7 @@ def test_write_atomically_never_leaves_a_half_written_file(tmp_path, monkeypatch
     def fail(*args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(assets.os, "replace", fail)
+    monkeypatch.setattr(publishing.os, "replace", fail)
     with pytest.raises(OSError):
         write_atomically(target, b"new page")
     assert target.read_bytes() == b"old page"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import gzip
 import random
 
-from footprint.footer import has_slot, stamp, with_stamp
-from footprint.swd import co2e_grams
-from footprint.transfer import SiteOrigin, measure_html
-from footprint.units import format_bytes, format_grams
+from pelican.plugins.footprint.footer import has_slot, stamp, with_stamp
+from pelican.plugins.footprint.swd import co2e_grams
+from pelican.plugins.footprint.transfer import SiteOrigin, measure_html
+from pelican.plugins.footprint.units import format_bytes, format_grams
 
 SLOT = "<!--footprint:page--><!--/footprint:page-->"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from footprint.settings import read_settings
+from pelican.plugins.footprint.settings import read_settings
 
 
 def test_defaults_do_not_touch_the_users_settings():

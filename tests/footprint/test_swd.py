@@ -13,7 +13,7 @@ import shutil
 import subprocess
 
 import pytest
-from footprint import swd
+from pelican.plugins.footprint import swd
 
 from tests.helpers import PROJECT
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import brotli
 import pytest
-from footprint.encoding import encoded_size, file_transfer_size
-from footprint.transfer import (
+from pelican.plugins.footprint.transfer import (
     SiteOrigin,
     css_references,
     html_references,
     js_static_imports,
     measure_page,
 )
+from plugin_core.compression import encoded_size, file_transfer_size
 
 PAGE = """<!doctype html><html><head>
 <link rel="stylesheet" href="../../theme/css/style.css?v=1">

@@ -77,7 +77,7 @@ def widget_site(tmp_path_factory, widget_demo_cache) -> Path:
 def load_widget_module(name: str):
     """The project's widget code, imported the way the plugin imports it."""
     sys.path.insert(0, str(PROJECT / "plugins"))
-    from pyodide_widgets import widget_modules
+    from pelican.plugins.pyodide_widgets import widget_modules
 
     return widget_modules.load(PROJECT / "widgets", name)
 

@@ -7,8 +7,9 @@ import json
 
 import brotli
 import pytest
-from pyodide_widgets import assets, runtime
-from pyodide_widgets.config import read_settings
+from pelican.plugins.pyodide_widgets import runtime
+from pelican.plugins.pyodide_widgets.settings import read_settings
+from plugin_core import publishing
 
 from tests.helpers import PROJECT
 
@@ -53,7 +54,7 @@ def test_second_publish_reuses_the_compressed_cache(fake_package, tmp_path, monk
     def no_compressing(*args, **kwargs):
         raise AssertionError("compressed again although the cache holds it")
 
-    monkeypatch.setattr(assets, "compress", no_compressing)
+    monkeypatch.setattr(publishing, "compress", no_compressing)
     runtime.publish_runtime(found, tmp_path / "out2", tmp_path / "cache", brotli_quality=5)
     runtime.publish_runtime(found, tmp_path / "out2", tmp_path / "cache", brotli_quality=5)
     assert (tmp_path / "out2" / "pyodide" / "0.0.1" / "pyodide.asm.wasm.br").is_file()
@@ -101,4 +102,4 @@ def test_settings_defaults_and_bad_types(caplog):
     )
     assert config.base_url == "https://example.org/pyodide/"
     assert config.load_timeout == 60
-    assert "PYODIDE_LOAD_TIMEOUT should be" in caplog.text
+    assert "PYODIDE_LOAD_TIMEOUT = 'soon' is not valid" in caplog.text

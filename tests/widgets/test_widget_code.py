@@ -7,9 +7,10 @@ import subprocess
 import sys
 
 import pytest
-from pyodide_widgets import widget_modules
-from pyodide_widgets.directive import WidgetRequest
-from pyodide_widgets.feeds import feed_html
+from pelican.plugins.pyodide_widgets import widget_modules
+from pelican.plugins.pyodide_widgets.directive import WidgetRequest
+from pelican.plugins.pyodide_widgets.feeds import feed_html
+from plugin_core import placeholders
 
 from tests.helpers import PROJECT
 from tests.widgets.conftest import load_widget_module
@@ -74,9 +75,9 @@ def test_a_module_without_the_interface_is_explained(tmp_path):
 
 def test_placeholder_round_trips():
     request = WidgetRequest("digits", "demos/widget_digits.py", "A -- caption", "weights.json", "a.md", 3)
-    encoded = request.encode()
+    encoded = request.placeholder()
     assert "--" not in encoded[4:-3]
-    assert WidgetRequest.decode(encoded[len("<!--pw-widget:") : -3]) == request
+    assert [WidgetRequest(**payload) for payload in placeholders.find("widget", encoded)] == [request]
 
 
 def test_feed_html_swaps_live_part_for_a_link():

@@ -1,0 +1,210 @@
+"""Everything that needs the whole site written, in order:
+
+1. give stylesheets and scripts content-hashed names (pages load those);
+2. measure each page and stamp its footer with its own weight (fixed point);
+3. stop the build's energy meter;
+4. render the Footprint page and its JSON from one report, repeating until the
+   page's own row describes the page as written;
+5. precompress text assets (`make publish`).
+
+Every file is replaced atomically, so an interrupted build never leaves a
+half-written page.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from plugin_core.carbon import CarbonSettings
+from plugin_core.demo_link import BuildEnergy
+from plugin_core.publishing import write_atomically
+
+from .assets import hash_assets, precompress, remove_stale_twins, rewrite_html
+from .fixed_point import padding, settle
+from .footer import has_slot, stamp
+from .footprint_page import FootprintGenerator
+from .report import (
+    PageEntry,
+    build_energy_report,
+    build_report,
+    page_row,
+    runtime_report,
+    to_json,
+    with_row,
+)
+from .settings import FootprintSettings
+from .transfer import PageTransfer, SiteOrigin, measure_html
+
+logger = logging.getLogger(__name__)
+
+OWN_TITLE = "Footprint"
+TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass
+class BuildState:
+    """What one build run collects for the footprint, from start to `finalized`."""
+
+    settings: FootprintSettings
+    output_dir: Path
+    site_name: str
+    started: float = field(default_factory=time.perf_counter)
+    pages: list[str] = field(default_factory=list)  # HTML pages written, output-relative
+    demos: list[dict[str, Any]] = field(default_factory=list)  # rows of report.demo_rows
+    generator: FootprintGenerator | None = None
+
+
+def url_of(path: str) -> str:
+    """`issues/a/index.html` -> `issues/a/`; `index.html` -> ``."""
+    return path[: -len("index.html")] if path.endswith("index.html") else path
+
+
+def title_of(output: Path, path: str, site_name: str) -> str:
+    """The page's <title>, without the site's name the theme appends to it."""
+    match = TITLE.search((output / path).read_text("utf-8", "replace"))
+    title = " ".join(html_lib.unescape(match.group(1)).split()) if match else ""
+    for separator in (" · ", " | ", " - ", " — "):
+        if site_name and title.endswith(separator + site_name):
+            title = title[: -len(separator + site_name)]
+    return title or path
+
+
+def finish(state: BuildState, energy: BuildEnergy | None, carbon: CarbonSettings) -> dict[str, Any]:
+    """Run steps 1-5; returns the report written to the JSON file.
+
+    `energy` is the build's own meter (from measured_demos), None without it.
+    """
+    settings, output = state.settings, state.output_dir
+    origin = SiteOrigin(output, settings.site_url)
+    own = settings.page_save_as
+    pages = [path for path in state.pages if path != own and (output / path).is_file()]
+    renamed = hash_assets([*pages, own], origin) if settings.hash_assets else {}
+
+    rows = [
+        page_row(
+            PageEntry(
+                path,
+                url_of(path),
+                title_of(output, path, state.site_name),
+                _measure_and_stamp(path, origin, settings),
+            ),
+            settings,
+        )
+        for path in pages
+    ]
+
+    build = _stop_meter(state, energy, carbon)
+    loaded = {resource["path"] for row in rows for resource in row["resources"]}
+    runtime = runtime_report(output, settings, loaded)
+    demos = state.demos
+    generated_at = datetime.now(UTC).isoformat(timespec="seconds")
+
+    def report_for(page_rows: list[dict[str, Any]]) -> dict[str, Any]:
+        return build_report(
+            site_name=state.site_name,
+            settings=settings,
+            pages=page_rows,
+            demos=demos,
+            runtime=runtime,
+            build=build,
+            generated_at=generated_at,
+        )
+
+    report = report_for(rows)
+    html = None
+    if state.generator is not None:
+        report, html = _own_page_fixed_point(state.generator, report_for, rows, origin, renamed, settings)
+        write_atomically(output / own, html)
+    write_atomically(output / settings.json_save_as, to_json(report))
+    _warn_about(report)
+    if settings.precompress:
+        precompress(output)
+    else:
+        remove_stale_twins(output)
+    return report
+
+
+def _measure_and_stamp(path: str, origin: SiteOrigin, settings: FootprintSettings) -> PageTransfer:
+    file = origin.output_dir / path
+    html = file.read_bytes()
+    measured = measure_html(html, path, origin, settings.encoding)
+    text = html.decode("utf-8", "replace")
+    if not settings.stamp_footer or not has_slot(text):
+        return measured
+    stamped = stamp(text, measured, settings.encoding, settings.grid_intensity, settings.green_hosting_factor)
+    if stamped.html != html:
+        write_atomically(file, stamped.html)
+    return stamped.transfer
+
+
+def _own_page_fixed_point(
+    generator: FootprintGenerator,
+    report_for: Callable[[list[dict[str, Any]]], dict[str, Any]],
+    rows: list[dict[str, Any]],
+    origin: SiteOrigin,
+    renamed: dict[str, str],
+    settings: FootprintSettings,
+) -> tuple[dict[str, Any], bytes]:
+    """Render the Footprint page until the row it shows for itself is its real size.
+
+    Returns the report (with the page's exact row) and the page's bytes.
+    """
+    own = settings.page_save_as
+
+    def written(text: str, pad: int) -> tuple[bytes, dict[str, Any]]:
+        page = rewrite_html(text, own, origin, renamed)
+        if pad:
+            page = page.replace("</body>", padding(pad) + "</body>", 1)
+        html = page.encode("utf-8")
+        measured = measure_html(html, own, origin, settings.encoding)
+        if settings.stamp_footer and has_slot(page):
+            stamped = stamp(
+                page, measured, settings.encoding, settings.grid_intensity, settings.green_hosting_factor
+            )
+            html, measured = stamped.html, stamped.transfer
+        row = page_row(PageEntry(own, url_of(own), OWN_TITLE, measured), settings)
+        return html, report_for(with_row(rows, row))
+
+    (html, report), exact = settle(lambda state: generator.render(state[1]), written, (b"", report_for(rows)))
+    if not exact:
+        logger.warning(
+            "footprint: the Footprint page's own row did not settle; its own "
+            "figures may be one rounding step off"
+        )
+    return report, html
+
+
+def _stop_meter(
+    state: BuildState, energy: BuildEnergy | None, carbon: CarbonSettings
+) -> dict[str, Any] | None:
+    if energy is None:
+        return None
+    reading = energy.stop()
+    return build_energy_report(
+        reading, carbon.co2e_grams(reading.joules), time.perf_counter() - state.started
+    )
+
+
+def _warn_about(report: dict[str, Any]) -> None:
+    for page in report["pages"]:
+        for url in page["third_party"]:
+            logger.warning(
+                "footprint: %s loads %s from another site; self-host it "
+                "(the site promises no third-party requests)",
+                page["path"],
+                url,
+            )
+        for url in page["missing"]:
+            logger.warning(
+                "footprint: %s loads %s, which is not in the output; its weight is not counted",
+                page["path"],
+                url,
+            )

@@ -1,0 +1,54 @@
+"""A page that states its own size: find the text that, once in the page, is true.
+
+Stamping "this page: 4.3 kB" changes the page's size, which may change what
+the stamp should say. `settle` repeats until the description of the page as
+written equals the description written into it. When the figures flip
+between two roundings (a size on a rounding boundary), a padding comment
+that grows by one digit a round breaks the cycle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+logger = logging.getLogger(__name__)
+
+MAX_ROUNDS = 12
+MAX_PADDING = 200
+State = TypeVar("State")
+
+
+def settle(
+    describe: Callable[[State], str], realise: Callable[[str, int], State], first: State
+) -> tuple[State, bool]:
+    """A state whose `describe` equals the text it was `realise`d with; and whether one was found.
+
+    `realise(text, padding_length)` writes `text` (and that much padding) into the page.
+    """
+    state, tried = first, set()
+    for _ in range(MAX_ROUNDS):
+        text = describe(state)
+        if text in tried:
+            break
+        tried.add(text)
+        state = realise(text, 0)
+        if describe(state) == text:
+            return state, True
+    for length in range(1, MAX_PADDING + 1):
+        text = describe(state)
+        state = realise(text, length)
+        if describe(state) == text:
+            return state, True
+    return state, False
+
+
+def padding(length: int) -> str:
+    """An HTML comment of `length` hex digits. Hex barely compresses, so each digit
+    adds about half a byte on the wire: enough to step a page's size up a little."""
+    if length <= 0:
+        return ""
+    digits = "".join(hashlib.sha256(str(i).encode()).hexdigest() for i in range(length // 64 + 1))
+    return f"<!--{digits[:length]}-->"

@@ -1,0 +1,87 @@
+"""Stamp each written page's own weight and CO2 per view into its footer.
+
+The theme's footer partial leaves an empty slot between two comments:
+
+    <!--footprint:page--><!--/footprint:page-->
+
+After the page is written we measure it, put the figures in the slot, and
+measure again: the stamp adds bytes, so we repeat until the figures shown are
+those of the page as it is finally written (a fixed point, usually reached in
+two rounds; when the size sits on a rounding boundary and the figures flip,
+a short padding comment that changes each round breaks the cycle). Figures are
+shown rounded (0.1 kB, three significant figures of CO2e), so the page states
+its own size including the stamp.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, replace
+from html import escape
+
+from plugin_core.compression import encoded_size
+
+from .fixed_point import padding, settle
+from .swd import estimate
+from .transfer import PageTransfer
+from .units import format_bytes, format_grams
+
+logger = logging.getLogger(__name__)
+
+SLOT = re.compile(r"(<!--footprint:page-->)(.*?)(<!--/footprint:page-->)", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Stamped:
+    html: bytes
+    transfer: PageTransfer
+    exact: bool  # False if the figures shown are one rounding step off
+
+
+def has_slot(html: str) -> bool:
+    return SLOT.search(html) is not None
+
+
+def stamp_text(transfer: PageTransfer, grid_intensity: float, green_hosting_factor: float) -> str:
+    grams = estimate(transfer.transfer_bytes, grid_intensity, green_hosting_factor).co2e_grams
+    return (
+        f'<span class="footprint-page">This page: {format_bytes(transfer.transfer_bytes)} '
+        f"transferred, {escape(format_grams(grams))} CO<sub>2</sub>e per view.</span> "
+    )
+
+
+def with_stamp(html: str, text: str) -> str:
+    return SLOT.sub(lambda m: m.group(1) + text + m.group(3), html, count=1)
+
+
+def stamp(
+    html: str,
+    measured: PageTransfer,
+    encoding: str,
+    grid_intensity: float,
+    green_hosting_factor: float = 0.0,
+) -> Stamped:
+    """Fill the footer slot of `html` with the page's own weight and CO2e per view.
+
+    `measured` is the page as measured before stamping; only the HTML's size
+    changes with the stamp, the resources it loads do not.
+    """
+
+    def shown(state: tuple[str, PageTransfer]) -> str:
+        return stamp_text(state[1], grid_intensity, green_hosting_factor)
+
+    def stamped(text: str, pad: int) -> tuple[str, PageTransfer]:
+        page = with_stamp(html, text + padding(pad))
+        return page, _with_html(measured, page.encode("utf-8"), encoding)
+
+    (page, transfer), exact = settle(shown, stamped, stamped("", 0))
+    if not exact:
+        logger.warning("footprint: %s: the footer's figures did not settle; they may be one "
+                       "rounding step off", measured.path)
+    return Stamped(page.encode("utf-8"), transfer, exact)
+
+
+def _with_html(transfer: PageTransfer, html: bytes, encoding: str) -> PageTransfer:
+    return replace(transfer, html_raw_bytes=len(html),
+                   html_transfer_bytes=encoded_size(html, encoding))

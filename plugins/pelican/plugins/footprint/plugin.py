@@ -1,0 +1,96 @@
+"""Signal wiring: the Footprint page's generator, note what is written, account at the end.
+
+    start (core)          read and check the settings; begin this run's BuildState
+    get_generators        add the Footprint page's generator
+    content (core, last)  remember the generator; a first report with the demos
+    content_written       note every HTML page written (feeds are not pages)
+    finish (core, last)   hash, stamp, report, precompress (after_build.finish)
+
+The core runs this plugin's steps after every other plugin's, whatever the
+order of PLUGINS: its last step must see every file the others wrote.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+from plugin_core import build as core
+from plugin_core.build import BUILD_KEY, Build, CoreSettings, Step
+from plugin_core.demo_link import BuildEnergy, DemoBuild
+
+from .after_build import BuildState, finish
+from .footprint_page import FootprintGenerator
+from .report import demo_rows, preliminary_report
+from .settings import read_settings
+
+logger = logging.getLogger(__name__)
+
+PLUGIN = "footprint"
+
+
+def start_build(build: Build) -> None:
+    """Begin accounting for one build run (once per run, also under autoreload)."""
+    settings = read_settings(build.settings)
+    build.publish(settings)
+    build.publish(
+        BuildState(
+            settings=settings,
+            output_dir=Path(build.settings["OUTPUT_PATH"]).resolve(),
+            site_name=str(build.settings.get("SITENAME", "")),
+        )
+    )
+
+
+def get_generators(pelican: Any) -> type[FootprintGenerator]:
+    return FootprintGenerator
+
+
+def remember_contents(build: Build, generators: list[Any]) -> None:
+    state = build.find(BuildState)
+    state.generator = next((g for g in generators if isinstance(g, FootprintGenerator)), None)
+    state.demos = demo_rows(build.find(DemoBuild))
+    if state.generator is not None:
+        state.generator.preliminary_report = preliminary_report(state.site_name, state.settings, state.demos)
+
+
+def note_written(path: str, context: dict[str, Any] | None = None) -> None:
+    """Remember each HTML page written (`content_written`; feeds send `feed_written`)."""
+    build = (context or {}).get(BUILD_KEY)
+    state = build.find(BuildState) if build is not None else None
+    if state is None or not str(path).endswith(".html"):
+        return
+    try:
+        relative = Path(path).resolve().relative_to(state.output_dir).as_posix()
+    except ValueError:
+        return
+    if relative not in state.pages:
+        state.pages.append(relative)
+
+
+def finalize(build: Build, pelican: Any) -> None:
+    state = build.find(BuildState)
+    energy = build.find(BuildEnergy)
+    report = finish(state, energy, build.find(CoreSettings).carbon)
+    totals = report["totals"]
+    logger.info(
+        "footprint: %d pages, median %d bytes transferred (%.5f g CO2e per view); demos %.1f J; build %s J",
+        totals["pages"],
+        totals["median_page_transfer_bytes"],
+        totals["median_page_co2e_grams_per_view"],
+        totals["demos_energy_joules"],
+        f"{totals['build_energy_joules']:.1f}"
+        if totals["build_energy_joules"] is not None
+        else "not measured",
+    )
+
+
+def register() -> None:
+    core.register()
+    core.on_start(PLUGIN, start_build)
+    signals.get_generators.connect(get_generators)
+    core.on_content(Step.FOOTPRINT, PLUGIN, remember_contents)
+    signals.content_written.connect(note_written)
+    core.on_finish(Step.FOOTPRINT, PLUGIN, finalize)

@@ -1,0 +1,256 @@
+"""The footprint report: what the site cost, as one JSON-ready dict.
+
+Built here from the measured pages, the demos (plugin_core.demo_link.DemoBuild)
+and the build's own energy. The same dict is written to `/footprint.json` (stable keys, `schema` is
+bumped on any breaking change) and rendered by the `footprint.html`
+template, so the page and the JSON can never disagree.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+from plugin_core.compression import file_transfer_size
+from plugin_core.demo_link import DemoBuild, EnergyReading
+
+from .settings import FootprintSettings
+from .swd import (
+    CO2JS_PACKAGE,
+    CO2JS_URL,
+    CO2JS_VERSION,
+    GLOBAL_GRID_INTENSITY,
+    MODEL_NAME,
+    MODEL_URL,
+    estimate,
+)
+from .transfer import PageTransfer
+
+SCHEMA_VERSION = 1
+JOULES_PER_KWH = 3_600_000
+ALMANAC = {
+    "source": "HTTP Archive Web Almanac 2024, Page Weight chapter",
+    "url": "https://almanac.httparchive.org/en/2024/page-weight",
+    "median_desktop_kb": 2652,
+    "median_mobile_kb": 2311,
+    "bytes_per_kb": 1000,
+    "note": "median transfer size of a home page, October 2024 crawl; compared at 1 KB = "
+    "1,000 bytes (with 1,024 every ratio shrinks by 2.4 %)",
+}
+KIND_COLUMNS = ("stylesheet", "script", "image")
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    """A written page: where it is, what it is called, what it weighs."""
+
+    path: str
+    url: str
+    title: str
+    transfer: PageTransfer
+
+
+def page_row(entry: PageEntry, settings: FootprintSettings) -> dict[str, Any]:
+    transfer = entry.transfer
+    view = estimate(transfer.transfer_bytes, settings.grid_intensity,
+                    settings.green_hosting_factor)
+    by_kind = {kind: transfer.bytes_of_kind(kind) for kind in KIND_COLUMNS}
+    other = transfer.transfer_bytes - transfer.html_transfer_bytes - sum(by_kind.values())
+    return {
+        "path": entry.path,
+        "url": entry.url,
+        "title": entry.title,
+        "transfer_bytes": transfer.transfer_bytes,
+        "raw_bytes": transfer.raw_bytes,
+        "html_bytes": transfer.html_transfer_bytes,
+        "css_bytes": by_kind["stylesheet"],
+        "script_bytes": by_kind["script"],
+        "image_bytes": by_kind["image"],
+        "other_bytes": other,
+        "requests": 1 + len(transfer.resources),
+        "co2e_grams_per_view": view.co2e_grams,
+        "energy_kwh_per_view": view.energy_kwh,
+        "resources": [
+            {"path": r.path, "kind": r.kind, "raw_bytes": r.raw_bytes,
+             "transfer_bytes": r.transfer_bytes}
+            for r in transfer.resources
+        ],
+        "third_party": list(transfer.third_party),
+        "missing": list(transfer.missing),
+    }
+
+
+def demo_rows(demos: DemoBuild | None) -> list[dict[str, Any]]:
+    """Every demo result on every article and page of this build."""
+    rows = []
+    for page in demos.pages if demos else ():
+        for result in page.results:
+            rows.append({
+                "script": result.script,
+                "caption": result.caption,
+                "page_title": _plain(page.title),
+                "page_url": page.url,
+                "energy_joules": result.energy_joules,
+                "co2e_grams": result.co2e_grams,
+                "method": result.method,
+                "measured_at": result.measured_at,
+                "machine": result.machine,
+                "cpu_seconds": result.cpu_seconds,
+                "wall_seconds": result.wall_seconds,
+                "from_cache": result.from_cache,
+                "grid_intensity_g_per_kwh": result.intensity.g_per_kwh,
+                "grid_region": result.intensity.region,
+                "ok": result.ok,
+            })
+    return rows
+
+
+def runtime_report(output_dir: Path, settings: FootprintSettings,
+                   loaded_by_pages: set[str] = frozenset()) -> dict[str, Any]:
+    """Files fetched only when a reader asks (the widget runtime, the worker, the
+    widgets' code and weights): those in FOOTPRINT_RUNTIME_DIRS that no page
+    loads on its own (the widget loader is part of its page's weight)."""
+    files = []
+    for directory in settings.runtime_dirs:
+        root = output_dir / directory
+        if not root.is_dir():
+            continue
+        for file in sorted(root.rglob("*")):
+            relative = file.relative_to(output_dir).as_posix()
+            if file.is_file() and file.suffix not in {".gz", ".br"} and relative not in loaded_by_pages:
+                files.append({
+                    "path": relative,
+                    "raw_bytes": file.stat().st_size,
+                    "transfer_bytes": file_transfer_size(file, settings.encoding),
+                })
+    transfer = sum(f["transfer_bytes"] for f in files)
+    load = estimate(transfer, settings.grid_intensity, settings.green_hosting_factor)
+    return {
+        "directories": list(settings.runtime_dirs),
+        "files": files,
+        "raw_bytes": sum(f["raw_bytes"] for f in files),
+        "transfer_bytes": transfer,
+        "co2e_grams_per_load": load.co2e_grams,
+        "note": "fetched only when a reader runs a widget, then cached by the browser; "
+        "an upper bound: one widget needs the runtime and only its own code and weights",
+    }
+
+
+def build_energy_report(reading: EnergyReading | None, co2e_grams: float | None,
+                        wall_seconds: float) -> dict[str, Any] | None:
+    if reading is None:
+        return None
+    return {
+        "energy_joules": reading.joules,
+        "co2e_grams": co2e_grams,
+        "method": reading.method,
+        "formula": reading.formula,
+        "hardware": reading.hardware,
+        "exclusions": reading.exclusions,
+        "wall_seconds": wall_seconds,
+        "scope": "this build's Pelican process from plugin start-up to just before this "
+        "page was written; demos run in their own processes and are counted with the demos",
+    }
+
+
+def build_report(
+    *,
+    site_name: str,
+    settings: FootprintSettings,
+    pages: list[dict[str, Any]],
+    demos: list[dict[str, Any]],
+    runtime: dict[str, Any],
+    build: dict[str, Any] | None,
+    generated_at: str,
+) -> dict[str, Any]:
+    """The whole report; `pages` are rows from `page_row`, sorted by path."""
+    sizes = [page["transfer_bytes"] for page in pages]
+    median_bytes = statistics.median(sizes) if sizes else 0
+    heaviest = max(pages, key=lambda page: page["transfer_bytes"]) if pages else None
+    demos_run = [demo for demo in demos if not demo["from_cache"]]
+    return {
+        "schema": SCHEMA_VERSION,
+        "generated_at": generated_at,
+        "site": {"name": site_name, "url": settings.site_url},
+        "model": {
+            "name": MODEL_NAME,
+            "url": MODEL_URL,
+            "implementation": f"{CO2JS_PACKAGE} {CO2JS_VERSION}",
+            "implementation_url": CO2JS_URL,
+            "grid_intensity_g_per_kwh": settings.grid_intensity,
+            "grid_intensity_source": settings.grid_intensity_source,
+            "embodied_grid_intensity_g_per_kwh": GLOBAL_GRID_INTENSITY,
+            "green_hosting_factor": settings.green_hosting_factor,
+            "content_encoding": settings.encoding,
+            "per_view": "first view with an empty cache: every byte the page loads "
+            "without interaction, compressed as the server sends it; HTTP headers excluded",
+        },
+        "pages": pages,
+        "demos": demos,
+        "build": build,
+        "widget_runtime": runtime,
+        "totals": {
+            "pages": len(pages),
+            "pages_transfer_bytes": sum(sizes),
+            "median_page_transfer_bytes": median_bytes,
+            "median_page_co2e_grams_per_view": estimate(
+                int(median_bytes), settings.grid_intensity, settings.green_hosting_factor
+            ).co2e_grams,
+            "heaviest_page": (
+                {"path": heaviest["path"], "url": heaviest["url"],
+                 "transfer_bytes": heaviest["transfer_bytes"]} if heaviest else None),
+            "demos": len(demos),
+            "demos_energy_joules": sum(d["energy_joules"] for d in demos),
+            "demos_co2e_grams": sum(d["co2e_grams"] for d in demos),
+            "demos_run_this_build": len(demos_run),
+            "demos_energy_joules_this_build": sum(d["energy_joules"] for d in demos_run),
+            "demos_co2e_grams_this_build": sum(d["co2e_grams"] for d in demos_run),
+            "build_energy_joules": build["energy_joules"] if build else None,
+            "build_co2e_grams": build["co2e_grams"] if build else None,
+            "widget_runtime_transfer_bytes": runtime["transfer_bytes"],
+        },
+        "comparison": comparison(median_bytes, heaviest["transfer_bytes"] if heaviest else 0),
+    }
+
+
+def preliminary_report(site_name: str, settings: FootprintSettings,
+                       demos: list[dict[str, Any]]) -> dict[str, Any]:
+    """The report before any page is measured (the page is rendered again at the end)."""
+    runtime = {"directories": list(settings.runtime_dirs), "files": [], "raw_bytes": 0,
+               "transfer_bytes": 0, "co2e_grams_per_load": 0.0, "note": ""}
+    return build_report(site_name=site_name, settings=settings, pages=[], demos=demos,
+                        runtime=runtime, build=None, generated_at="")
+
+
+def comparison(median_bytes: float, heaviest_bytes: int) -> dict[str, Any]:
+    desktop = ALMANAC["median_desktop_kb"] * ALMANAC["bytes_per_kb"]
+    mobile = ALMANAC["median_mobile_kb"] * ALMANAC["bytes_per_kb"]
+    return {
+        **ALMANAC,
+        "median_desktop_bytes": desktop,
+        "median_mobile_bytes": mobile,
+        "site_median_page_bytes": median_bytes,
+        "site_heaviest_page_bytes": heaviest_bytes,
+        "median_page_share_of_desktop": median_bytes / desktop,
+        "median_page_share_of_mobile": median_bytes / mobile,
+        "heaviest_page_share_of_desktop": heaviest_bytes / desktop,
+    }
+
+
+def with_row(pages: list[dict[str, Any]], row: dict[str, Any]) -> list[dict[str, Any]]:
+    """`pages` with `row` added, or replacing the row of the same path; sorted by path."""
+    others = [page for page in pages if page["path"] != row["path"]]
+    return sorted([*others, row], key=lambda page: page["path"])
+
+
+def to_json(report: Mapping[str, Any]) -> bytes:
+    return (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _plain(title: Any) -> str:
+    return Markup(str(title)).striptags()

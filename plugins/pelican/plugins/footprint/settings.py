@@ -1,0 +1,81 @@
+"""The footprint plugin's settings: listed once here, read and checked once per build.
+
+Defaults are never written back into Pelican's settings; a bad value is a
+content error naming the setting (plugin_core.settings).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from plugin_core import settings as core_settings
+from plugin_core.carbon import intensity
+from plugin_core.compression import ENCODINGS
+from plugin_core.settings import Setting, flag, number, one_of, optional, text, text_list
+
+from .swd import GLOBAL_GRID_INTENSITY
+
+SETTINGS = (
+    # None: CARBON_INTENSITY's g_per_kwh when it is set, else SWD v4's 494
+    Setting("FOOTPRINT_GRID_INTENSITY", None, optional(number(0))),
+    Setting("FOOTPRINT_GREEN_HOSTING_FACTOR", 0.0, number(0, 1)),
+    Setting("FOOTPRINT_ENCODING", "gzip", one_of(*ENCODINGS)),
+    Setting("FOOTPRINT_PRECOMPRESS", False, flag),
+    Setting("FOOTPRINT_HASH_ASSETS", True, flag),
+    Setting("FOOTPRINT_STAMP_FOOTER", True, flag),
+    Setting("FOOTPRINT_PAGE_URL", "footprint/", text),
+    Setting("FOOTPRINT_PAGE_SAVE_AS", "footprint/index.html", text),
+    Setting("FOOTPRINT_JSON_SAVE_AS", "footprint.json", text),
+    Setting("FOOTPRINT_RUNTIME_DIRS", ["pyodide", "widgets"], text_list),
+)
+
+
+@dataclass(frozen=True)
+class FootprintSettings:
+    grid_intensity: float
+    grid_intensity_source: str
+    green_hosting_factor: float
+    encoding: str
+    precompress: bool
+    hash_assets: bool
+    stamp_footer: bool
+    page_url: str
+    page_save_as: str
+    json_save_as: str
+    runtime_dirs: tuple[str, ...]
+    site_url: str
+
+
+def read_settings(settings: Mapping[str, Any]) -> FootprintSettings:
+    """The plugin's settings from Pelican's, defaults filled in, bad values reported."""
+    value = core_settings.read(settings, SETTINGS)
+    grid, source = _grid_intensity(value["FOOTPRINT_GRID_INTENSITY"], settings)
+    return FootprintSettings(
+        grid_intensity=grid,
+        grid_intensity_source=source,
+        green_hosting_factor=value["FOOTPRINT_GREEN_HOSTING_FACTOR"],
+        encoding=value["FOOTPRINT_ENCODING"],
+        precompress=value["FOOTPRINT_PRECOMPRESS"],
+        hash_assets=value["FOOTPRINT_HASH_ASSETS"],
+        stamp_footer=value["FOOTPRINT_STAMP_FOOTER"],
+        page_url=value["FOOTPRINT_PAGE_URL"],
+        page_save_as=value["FOOTPRINT_PAGE_SAVE_AS"],
+        json_save_as=value["FOOTPRINT_JSON_SAVE_AS"],
+        runtime_dirs=tuple(directory.strip("/") for directory in value["FOOTPRINT_RUNTIME_DIRS"]),
+        site_url=str(settings.get("SITEURL", "") or ""),
+    )
+
+
+def _grid_intensity(configured: float | None, settings: Mapping[str, Any]) -> tuple[float, str]:
+    if configured is not None:
+        return configured, "FOOTPRINT_GRID_INTENSITY setting"
+    if settings.get("CARBON_INTENSITY") is not None:
+        try:
+            carbon = intensity(settings["CARBON_INTENSITY"])  # reported by the core if bad
+        except ValueError:
+            carbon = None
+        if carbon is not None:
+            return carbon.g_per_kwh, f"CARBON_INTENSITY setting ({carbon.region}, {carbon.source})"
+    return GLOBAL_GRID_INTENSITY, "SWD v4 global average used by CO2.js"

@@ -1,0 +1,300 @@
+"""The demos of one build: key each demo, use the cache, run the rest, store successes.
+
+No Pelican here. `run_batch` takes the requests found in the posts and returns one
+`DemoRun` per distinct demo (script + key), whether it came from the cache or ran.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.metadata
+import logging
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from plugin_core.carbon import CarbonSettings
+from plugin_core.demo_link import DemoFailure, DemoResult, EnergyReading
+from plugin_core.publishing import sha256_file
+
+from .cache import CacheEntry, CorruptEntryError, DemoCache, cache_key, changed_packages
+from .demo_process import RunRequest, run_demo
+from .meter import EnergyMeter
+from .record import DemoRecord
+from .results import DemoRequest, RunOutcome
+from .settings import DemoSettings
+
+logger = logging.getLogger(__name__)
+
+FIGURE_FORMAT = "svg"
+
+
+@dataclass
+class DemoRun:
+    """One distinct demo in this build and what became of it."""
+
+    script: str
+    key: str
+    inputs: dict[str, Any]
+    requests: list[DemoRequest] = field(default_factory=list)
+    entry: CacheEntry | None = None  # set when the result is cached (old or new)
+    outcome: RunOutcome | None = None  # set when it ran in this build
+    reading: EnergyReading | None = None
+    ran: bool = False
+    interval: tuple[float, float] = (0.0, 0.0)
+    record: DemoRecord | None = None  # what result.json holds (cached, or this run's)
+    work: Path | None = None  # temporary folder of the run
+
+    @property
+    def figures(self) -> tuple[Path, ...]:
+        if self.entry is not None:
+            return self.entry.figures
+        return self.outcome.figures if self.outcome else ()
+
+    @property
+    def artifacts(self) -> dict[str, Path]:
+        if self.entry is not None:
+            return self.entry.artifacts
+        return self.outcome.artifacts if self.outcome else {}
+
+    @property
+    def failure(self) -> DemoFailure | None:
+        return self.outcome.failure if self.outcome else None
+
+    @property
+    def timeout(self) -> float | None:
+        values = [r.timeout for r in self.requests if r.timeout]
+        return max(values) if values else None
+
+    @property
+    def memory_mb(self) -> int | None:
+        values = [r.memory_mb for r in self.requests if r.memory_mb]
+        return max(values) if values else None
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    runs: dict[tuple[str, str], DemoRun]
+    ran: int
+    cached: int
+
+
+def demo_inputs(request: DemoRequest, settings: DemoSettings) -> dict[str, Any]:
+    """Everything that goes into the key (the files must exist: the directive checked)."""
+    return {
+        "script_sha256": sha256_file(settings.root / request.script),
+        "data": {path: sha256_file(settings.root / path) for path in sorted(request.data)},
+        "python": sys.version.split()[0],
+        "options": {"seed": settings.seed, "threads": settings.threads, "figure_format": FIGURE_FORMAT},
+    }
+
+
+def run_batch(
+    requests: list[DemoRequest], settings: DemoSettings, meter: EnergyMeter | Callable[[], EnergyMeter]
+) -> BatchReport:
+    """`meter` may be a factory: a fully cached build then never opens RAPL or NVML."""
+    cache = DemoCache(settings.cache_path)
+    runs: dict[tuple[str, str], DemoRun] = {}
+    for request in requests:
+        inputs = demo_inputs(request, settings)
+        key = cache_key(inputs["script_sha256"], inputs["data"], inputs["python"], inputs["options"])
+        run = runs.setdefault((request.script, key), DemoRun(request.script, key, inputs))
+        run.requests.append(request)
+    for name in sorted(settings.rerun - {"all"} - {script for script, _ in runs}):
+        logger.warning(
+            "measured_demos: DEMOS_RERUN names '%s', which no post uses; write the path as in "
+            "the directive (e.g. demos/x.py) or 'all'",
+            name,
+        )
+
+    pending = [run for run in runs.values() if not _use_cache(run, cache, settings)]
+    if pending:
+        if not isinstance(meter, EnergyMeter):
+            meter = meter()
+        workers = min(settings.workers, len(pending))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(lambda run: _execute(run, settings, meter), pending))
+        _store(pending, cache, settings)
+    failed = [run.script for run in runs.values() if run.failure and not _expected_to_fail(run)]
+    if settings.prune and failed:
+        # The last good entry of a demo that broke is needed again once it is fixed.
+        logger.info("measured_demos: cache not pruned: %s failed", ", ".join(sorted(failed)))
+    elif settings.prune:
+        for folder in cache.prune({run.entry.folder for run in runs.values() if run.entry}):
+            logger.info("measured_demos: pruned unused cache entry %s", folder)
+    return BatchReport(runs, ran=len(pending), cached=len(runs) - len(pending))
+
+
+def _expected_to_fail(run: DemoRun) -> bool:
+    return all(request.allow_error for request in run.requests)
+
+
+def _use_cache(run: DemoRun, cache: DemoCache, settings: DemoSettings) -> bool:
+    first = run.requests[0]
+    if settings.should_rerun(run.script):
+        logger.info("measured_demos: running %s again (DEMOS_RERUN)", run.script)
+        return False
+    try:
+        entry = cache.load(run.script, run.key)
+    except CorruptEntryError as error:
+        logger.warning(
+            "measured_demos: %s:%s: the cache entry of demo %s is corrupt and will not be used "
+            "(%s); running the demo again",
+            first.post,
+            first.line,
+            run.script,
+            error,
+        )
+        cache.remove(cache.folder_for(run.script, run.key))
+        return False
+    if entry is None:
+        return False
+    changed = changed_packages(dict(entry.record.packages))
+    if changed:
+        logger.info("measured_demos: running %s again, packages changed: %s", run.script, "; ".join(changed))
+        return False
+    run.entry = entry
+    run.record = entry.record
+    return True
+
+
+def _execute(run: DemoRun, settings: DemoSettings, meter: EnergyMeter) -> None:
+    request = RunRequest(
+        script=settings.root / run.script,
+        cwd=settings.root,
+        timeout=run.timeout or settings.timeout,
+        memory_limit_mb=run.memory_mb or settings.memory_limit_mb,
+        output_limit=settings.output_limit,
+        seed=settings.seed,
+        threads=settings.threads,
+    )
+    work = run.work = Path(tempfile.mkdtemp(prefix="measured-demo-"))
+    logger.info("measured_demos: running %s", run.script)
+    token = meter.start()
+    outcome = run_demo(request, work)
+    run.reading = meter.reading(
+        token,
+        cpu_seconds=outcome.cpu_seconds,
+        peak_rss_mb=outcome.peak_rss_mb,
+        wall_seconds=outcome.wall_seconds,
+        modules=outcome.imported_modules,
+    )
+    run.outcome = outcome
+    run.ran = True
+    run.interval = (outcome.started_at, outcome.started_at + outcome.wall_seconds)
+
+
+def peers(run: DemoRun, others: list[DemoRun]) -> int:
+    """How many other demos were running during any part of this one."""
+    start, end = run.interval
+    return sum(
+        1 for other in others if other is not run and other.interval[0] < end and start < other.interval[1]
+    )
+
+
+def _store(pending: list[DemoRun], cache: DemoCache, settings: DemoSettings) -> None:
+    """Cache each successful run; failures are never stored."""
+    distributions = _module_distributions()
+    for run in pending:
+        outcome, reading = run.outcome, run.reading
+        assert outcome is not None and reading is not None
+        run.record = DemoRecord(
+            script=run.script,
+            key=run.key,
+            inputs=run.inputs,
+            stdout=outcome.stdout,
+            stderr=outcome.stderr,
+            output_truncated=outcome.output_truncated,
+            cpu_seconds=round(outcome.cpu_seconds, 4),
+            wall_seconds=round(outcome.wall_seconds, 4),
+            peak_rss_mb=round(outcome.peak_rss_mb, 1),
+            energy=reading,
+            measured_at=datetime.fromtimestamp(outcome.started_at, UTC).isoformat(timespec="seconds"),
+            machine=reading.hardware,
+            python=sys.version.split()[0],
+            packages=_versions(outcome.imported_modules, distributions),
+            demo_packages=tuple(sorted(_versions(script_imports(settings.root / run.script), distributions))),
+            parallel_peers=peers(run, pending),
+        )
+        if not outcome.ok:
+            continue
+        try:
+            run.entry = cache.store(run.record, list(outcome.figures), outcome.artifacts)
+            run.record = run.entry.record
+        except OSError as error:
+            logger.warning("measured_demos: could not write the cache entry of %s: %s", run.script, error)
+
+
+def script_imports(script: Path) -> tuple[str, ...]:
+    """Top-level modules the script itself imports (scikit-learn, not the rich it loads)."""
+    try:
+        tree = ast.parse(script.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return ()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.partition(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.partition(".")[0])
+    return tuple(sorted(names))
+
+
+def _module_distributions() -> dict[str, list[str]]:
+    return importlib.metadata.packages_distributions()
+
+
+def _versions(modules: tuple[str, ...], distributions: dict[str, list[str]]) -> dict[str, str]:
+    versions = {}
+    for module in modules:
+        for name in distributions.get(module, []):
+            try:
+                versions[name] = importlib.metadata.version(name)
+            except importlib.metadata.PackageNotFoundError:
+                continue
+    return versions
+
+
+def cleanup(report: BatchReport) -> None:
+    """Remove the temporary folders of this build's runs (after figures were copied)."""
+    for run in report.runs.values():
+        if run.work is not None:
+            shutil.rmtree(run.work, ignore_errors=True)
+            run.work = None
+
+
+def result_of(run: DemoRun, request: DemoRequest, carbon: CarbonSettings) -> DemoResult:
+    """The result as a page shows it, with CO2e for this build's carbon intensity."""
+    record = run.record
+    assert record is not None, "result_of needs a run that has a record"
+    return DemoResult(
+        script=run.script,
+        caption=request.caption,
+        key=run.key,
+        stdout=record.stdout,
+        stderr=record.stderr,
+        output_truncated=record.output_truncated,
+        figures=run.figures,
+        artifacts=run.artifacts,
+        energy=record.energy,
+        co2e_grams=carbon.co2e_grams(record.energy.joules),
+        intensity=carbon.intensity,
+        pue=carbon.pue,
+        measured_at=record.measured_at,
+        machine=record.machine,
+        cpu_seconds=record.cpu_seconds,
+        wall_seconds=record.wall_seconds,
+        peak_rss_mb=record.peak_rss_mb,
+        packages=record.packages,
+        python_version=record.python,
+        parallel_peers=record.parallel_peers,
+        from_cache=not run.ran,
+        failure=run.failure,
+        demo_packages=record.demo_packages,
+    )

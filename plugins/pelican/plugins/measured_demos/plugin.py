@@ -1,0 +1,171 @@
+"""Signal wiring: the directive at start-up, every demo once all content is read.
+
+initialized        -> add the `::: demo` Markdown directive
+start (core)       -> read and check the settings; start the build's own energy meter
+content (core)     -> run pending demos (cache first), put their HTML into every
+                      article and page, copy figures to the output, publish a DemoBuild
+finish (core)      -> remove temporary run folders
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+from pelican.contents import Static
+from pelican.log import console
+from plugin_core import build as core
+from plugin_core import placeholders, problems
+from plugin_core.build import Build, CoreSettings, Step
+from plugin_core.demo_link import BuildEnergy, DemoBuild, DemoFailure, DemoResult, PageDemos
+from plugin_core.directives import add_directive
+
+from .batch import BatchReport, DemoRun, cleanup, result_of, run_batch
+from .directive import KIND, make_handler, requests_in
+from .meter import EnergyMeter, ProcessMeter
+from .render import render_demo, render_failure
+from .results import DemoRequest
+from .settings import DemoSettings
+
+logger = logging.getLogger(__name__)
+
+PLUGIN = "measured_demos"
+OUTPUT_FOLDER = "demos"
+
+
+def add_demo_directive(pelican: Any) -> None:
+    settings = pelican.settings
+    add_directive(settings, "demo", make_handler(lambda: Build.of(settings).find(DemoSettings).root))
+
+
+def read_settings(build: Build) -> None:
+    settings = DemoSettings.from_settings(build.settings)
+    build.publish(settings)
+    build.publish(BuildEnergy(ProcessMeter(settings.meter).stop))  # the build's own energy
+
+
+def run_demos(build: Build, generators: list[Any]) -> None:
+    context, pelican_settings = generators[0].context, generators[0].settings
+    requests_of = {id(obj): requests_in(obj._content) for obj in build.contents}
+    requests = [request for found in requests_of.values() for request in found]
+    settings = build.find(DemoSettings)
+    if not requests:
+        build.publish(DemoBuild())
+        return
+    if problems.reported() and settings.prune:
+        # A post whose directive has a typo asked for no demo: its entry must survive the fix.
+        logger.info("measured_demos: cache not pruned: this build has content errors")
+        settings = replace(settings, prune=False)
+    report = run_batch(requests, settings, lambda: EnergyMeter(settings.meter))
+    build.publish(report)
+    # Shown without -v, like Pelican's own "Done: ..." line: it says what the build cost.
+    console.print(f"measured_demos: ran {report.ran} of {len(report.runs)} demos, {report.cached} cached")
+    carbon = build.find(CoreSettings).carbon
+    by_request = {id(r): run for run in report.runs.values() for r in run.requests}
+    urls = _publish_figures(report, settings, pelican_settings, context)
+    by_script: dict[str, DemoResult] = {}
+    pages: list[PageDemos] = []
+    for obj in build.contents:
+        if not requests_of[id(obj)]:
+            continue
+        shown: list[DemoResult] = []
+        in_order = iter(requests_of[id(obj)])  # the placeholders, in the same order
+
+        def render(payload: dict, shown: list[DemoResult] = shown, in_order=in_order) -> str:
+            request = next(in_order)
+            html, result = _render(request, by_request[id(request)], settings, carbon, urls)
+            if result is not None:
+                shown.append(result)
+                by_script[request.script] = result
+            return html
+
+        placeholders.fill_content(obj, KIND, render)
+        pages.append(PageDemos(str(getattr(obj, "title", "")), str(getattr(obj, "url", "")), tuple(shown)))
+    build.publish(DemoBuild(by_script=by_script, pages=tuple(pages)))
+
+
+def _render(
+    request: DemoRequest, run: DemoRun, settings: DemoSettings, carbon: Any, urls: dict[Path, str]
+) -> tuple[str, DemoResult | None]:
+    """The demo's HTML, and its result when the page shows one (not for a failure box)."""
+    source = (settings.root / request.script).read_text(encoding="utf-8") if request.show_source else None
+    result = result_of(run, request, carbon)
+    failure = _trimmed(result.failure, settings.root) if result.failure else None
+    if failure is None and request.allow_error:
+        message = (
+            f"demo {request.script} is marked 'allow-error: true' but ran without error; "
+            "remove the option (or make the demo fail as the post says)"
+        )
+        problems.report(request.post, request.line, message)
+    elif failure is not None and not request.allow_error:
+        message = failure_message(request.script, failure, settings.root)
+        problems.report(request.post, request.line, message)
+        # The box shows the traceback once, under its own summary.
+        headline = f"{request.post}:{request.line}: {message.splitlines()[0]}"
+        return render_failure(request.script, headline, failure, source), None
+    note = None
+    if failure is not None:  # an expected error: shown like output, not as a build error
+        note = (
+            render_failure(request.script, f"{failure.kind}: {failure.message}", failure)
+            .replace("Demo failed:", "This demo fails on purpose:")
+            .replace('class="build-error demo-error" role="alert"', 'class="demo-expected-error"')
+        )
+    figure_urls = [urls[path] for path in result.figures if path in urls]
+    return render_demo(result, figure_urls, source=source, error_note=note), result
+
+
+def _trimmed(failure: DemoFailure, root: Path) -> DemoFailure:
+    """Paths relative to the project: a page must not show the build machine's folders."""
+    return replace(failure, traceback=failure.traceback.replace(str(root) + "/", ""))
+
+
+def failure_message(script: str, failure: Any, root: Path) -> str:
+    """`demo demos/x.py failed: Kind: message (demos/x.py:line)` and the trimmed traceback."""
+    where = f"{script}:{failure.line}" if failure.line else script
+    message = f"demo {script} failed: {failure.kind}: {failure.message} ({where})"
+    if failure.traceback:
+        trace = failure.traceback.replace(str(root) + "/", "").strip()
+        message += "\n" + "\n".join("    " + line for line in trace.splitlines())
+    return message
+
+
+def _publish_figures(
+    report: BatchReport, settings: DemoSettings, pelican_settings: dict, context: dict
+) -> dict[Path, str]:
+    """Copy figures to output/demos/<entry>/ and let `{static}/...` links find them."""
+    urls: dict[Path, str] = {}
+    static_content = context.setdefault("static_content", {})
+    for run in report.runs.values():
+        folder = run.entry.folder.name if run.entry else f"{Path(run.script).stem}-{run.key[:16]}"
+        for figure in run.figures:
+            save_as = f"{OUTPUT_FOLDER}/{folder}/{figure.name}"
+            target = settings.output_path / save_as
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(figure, target)
+            static_content[save_as] = Static(
+                content=None,
+                metadata={"title": figure.name, "save_as": save_as, "url": save_as},
+                settings=pelican_settings,
+                source_path=str(figure),
+                context=context,
+            )
+            urls[figure] = "{static}/" + save_as
+    return urls
+
+
+def remove_temporary(build: Build, pelican: Any) -> None:
+    report = build.find(BatchReport)
+    if report is not None:
+        cleanup(report)
+
+
+def register() -> None:
+    core.register()
+    signals.initialized.connect(add_demo_directive)
+    core.on_start(PLUGIN, read_settings)
+    core.on_content(Step.DEMOS, PLUGIN, run_demos)
+    core.on_finish(Step.DEMOS, PLUGIN, remove_temporary)

@@ -1,0 +1,207 @@
+"""Signal wiring: the ``::: widget`` block, the widgets themselves, feeds.
+
+1. ``initialized``: add the ``widget`` directive to Markdown (it leaves placeholders).
+2. start (core): read and check the settings.
+3. content (core, after the demos' step): compute each widget's static result in
+   CPython, publish its code, weights, the loader, the worker and the Pyodide
+   runtime, and fill the placeholders with the widget HTML; mark the content
+   ``has_widgets``.
+4. ``feed_generated``: feed entries keep the static result, lose the controls.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from pelican import signals
+from plugin_core import build as core
+from plugin_core import placeholders, problems
+from plugin_core.build import Build, MissingLinkError, Step
+from plugin_core.demo_link import DemoBuild
+from plugin_core.directives import add_directive
+from plugin_core.publishing import hashed_name, publish_bytes
+
+from . import feeds, render, runtime, widget_modules
+from .directive import KIND, WidgetRequest, make_handler
+from .settings import WidgetSettings, read_settings
+
+logger = logging.getLogger(__name__)
+
+PLUGIN = "pyodide_widgets"
+STATIC = Path(__file__).with_name("static")
+WIDGETS_FOLDER = "widgets"
+
+
+class WidgetBuildError(Exception):
+    """A widget cannot be built; the message says how to fix it."""
+
+
+def add_widget_directive(pelican) -> None:
+    settings = pelican.settings
+    widgets_path = lambda: Build.of(settings).find(WidgetSettings).widgets_path  # noqa: E731
+    add_directive(settings, "widget", make_handler(widgets_path))
+
+
+def model_weights(request: WidgetRequest, demos: DemoBuild) -> Path:
+    """The weights file the training demo wrote, from the measured demos' results."""
+    result = demos.result_for(request.model)
+    if result is None:
+        raise WidgetBuildError(
+            f"no result for the training demo {request.model}: embed it in a post with "
+            f"'::: demo {request.model}' so it runs (and is measured) at build time"
+        )
+    if not getattr(result, "ok", True):
+        raise WidgetBuildError(f"the training demo {request.model} failed; fix it first (see its error)")
+    path = result.artifacts.get(request.artifact)
+    if path is None:
+        written = ", ".join(sorted(result.artifacts)) or "nothing"
+        raise WidgetBuildError(
+            f"{request.model} wrote no '{request.artifact}' into $DEMO_ARTIFACTS_DIR (it wrote: {written})"
+        )
+    return Path(path)
+
+
+class SiteWidgets:
+    """Renders the widgets of one build and publishes what they need, once each."""
+
+    def __init__(self, config: WidgetSettings, output_dir: Path, demos: DemoBuild) -> None:
+        self.config = config
+        self.output_dir = output_dir
+        self.demos = demos
+        self.published_runtime: runtime.PublishedRuntime | None = None
+        self.runtime_version: str | None = None
+        self.rendered = 0
+
+    def _publish(self, stem: str, suffix: str, data: bytes) -> str:
+        """Write ``widgets/<stem>.<hash>.<suffix>``; return its site-relative path."""
+        relative = hashed_name(f"{WIDGETS_FOLDER}/{stem}.{suffix}", data)
+        publish_bytes(data, self.output_dir / relative, self.config.brotli_quality)
+        return relative
+
+    def _runtime(self) -> None:
+        if self.config.self_hosted and self.published_runtime is None:
+            try:
+                found = runtime.find_runtime(self.config.npm_package)
+            except runtime.RuntimeMissingError as error:
+                raise WidgetBuildError(str(error)) from None
+            self.published_runtime = runtime.publish_runtime(
+                found, self.output_dir, self.config.compress_cache, self.config.brotli_quality
+            )
+
+    def render(self, request: WidgetRequest, dom_id: str) -> str:
+        """The widget's HTML, or an error box after reporting the problem."""
+        try:
+            self._runtime()
+            module = widget_modules.load(self.config.widgets_path, request.name)
+            weights_bytes = model_weights(request, self.demos).read_bytes()
+            weights = json.loads(weights_bytes)
+            sample = module.sample_input(weights)
+            result = module.predict(weights, sample)
+            summary = module.describe(result)
+        except (WidgetBuildError, widget_modules.WidgetCodeError) as error:
+            return self._broken(request, str(error))
+        except Exception as error:  # the widget's own code failed on the sample input
+            return self._broken(
+                request,
+                f"widgets/{request.name}.py failed on its sample input: {type(error).__name__}: {error}",
+            )
+        code = widget_modules.module_path(self.config.widgets_path, request.name).read_bytes()
+        true_label = weights.get("sample", {}).get("true_label")
+        view = render.WidgetView(
+            dom_id=dom_id,
+            name=request.name,
+            title=module.TITLE,
+            explanation=module.EXPLANATION,
+            caption=request.caption,
+            input_spec=module.INPUT,
+            sample=sample,
+            sample_note=f"a held-out test example labelled {true_label}" if true_label else "a sample input",
+            result=result,
+            summary=summary,
+            code_url=self._publish(request.name, "py", code),
+            weights_url=self._publish(f"{request.name}-weights", "json", weights_bytes),
+            download_hint=self._download_hint(),
+        )
+        self.rendered += 1
+        return render.render_widget(view)
+
+    def render_all(self, content) -> None:
+        """Fill every widget placeholder of one page; ids are ``widget-<name>-<n>``."""
+        numbers: dict[str, int] = {}
+
+        def render_one(payload: dict) -> str:
+            request = WidgetRequest(**payload)
+            numbers[request.name] = numbers.get(request.name, 0) + 1
+            return self.render(request, f"widget-{request.name}-{numbers[request.name]}")
+
+        placeholders.fill_content(content, KIND, render_one)
+
+    def _broken(self, request: WidgetRequest, message: str) -> str:
+        problems.report(request.source_path, request.line, f"widget '{request.name}': {message}")
+        return render.render_broken(request.name, message)
+
+    def _download_hint(self) -> str:
+        if self.published_runtime is None:
+            return ""
+        return f"about {self.published_runtime.total('br') / 1e6:.1f} MB"
+
+    def publish_scripts(self) -> str:
+        """Publish the worker and the loader (config baked in); return the loader's path."""
+        worker = (STATIC / "worker.mjs").read_bytes()
+        worker_name = hashed_name("worker.mjs", worker)
+        self._publish("worker", "mjs", worker)
+        if self.config.self_hosted:
+            found = self.published_runtime.runtime
+            index_url, lock = found.folder, runtime.trimmed_lock(found)
+        else:
+            index_url, lock = self.config.base_url, None
+        loader_config = {
+            "indexURL": index_url,
+            "timeout": self.config.load_timeout,
+            "packages": list(self.config.packages),
+            "lockFileContents": lock,
+            "watts": render.ASSUMED_DEVICE_WATTS,
+        }
+        loader = (STATIC / "loader.mjs").read_text(encoding="utf-8")
+        loader = loader.replace("__PW_CONFIG__", json.dumps(loader_config, separators=(",", ":")))
+        loader = loader.replace("__PW_WORKER__", worker_name)
+        return self._publish("loader", "mjs", loader.encode("utf-8"))
+
+
+def build_widgets(build: Build, generators) -> None:
+    contents = [c for c in build.contents if placeholders.find(KIND, c._content)]
+    if not contents:
+        return
+    config = build.find(WidgetSettings)
+    try:
+        demos = build.require(DemoBuild, "the '::: widget' blocks", "measured_demos")
+    except MissingLinkError as error:
+        for content in contents:
+            for payload in placeholders.find(KIND, content._content):
+                problems.report(payload["source_path"], payload["line"], str(error))
+        demos = DemoBuild()
+    site = SiteWidgets(config, Path(generators[0].settings["OUTPUT_PATH"]), demos)
+    for content in contents:
+        site.render_all(content)
+        content.has_widgets = True
+    if site.rendered:
+        generators[0].context["PYODIDE_WIDGETS_LOADER"] = site.publish_scripts()
+        logger.info("pyodide_widgets: %d widget(s) in %d page(s)", site.rendered, len(contents))
+
+
+def publish_settings(build: Build) -> None:
+    build.publish(read_settings(build.settings))
+
+
+def clean_feed(context, feed) -> None:
+    feeds.clean_feed(feed)
+
+
+def register() -> None:
+    core.register()
+    signals.initialized.connect(add_widget_directive)
+    core.on_start(PLUGIN, publish_settings)
+    core.on_content(Step.WIDGETS, PLUGIN, build_widgets)
+    signals.feed_generated.connect(clean_feed)

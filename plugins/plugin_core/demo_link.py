@@ -1,0 +1,109 @@
+"""What the measured_demos plugin hands to the others, as types they can ask for.
+
+measured_demos publishes one `DemoBuild` per run (`Build.publish`); the
+widgets read a training demo's artifacts from it and the footprint lists
+every demo's cost. `BuildEnergy` is the meter the footprint uses to say what
+the build itself cost. Nothing here runs anything: these are the contracts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .carbon import CarbonIntensity
+
+
+@dataclass(frozen=True)
+class DemoFailure:
+    """Why a demo did not finish: what a reader and an author need to fix it."""
+
+    kind: str  # exception class name, "TimeoutError", "Crash", "ExitError"...
+    message: str
+    line: int | None = None  # line in the demo script, when known
+    traceback: str = ""
+
+
+@dataclass(frozen=True)
+class EnergyReading:
+    """Energy of one measured interval, with how it was obtained."""
+
+    joules: float
+    method: str  # "measured (RAPL)", "measured (NVML)", "estimate", ...
+    formula: str  # the arithmetic, in words a reader can check
+    hardware: str
+    exclusions: str = ""
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """One demo's result as a page shows it; CO2e is computed for this build's intensity.
+
+    `energy_joules` is the energy of the machine (IT energy). `co2e_grams` applies
+    the data-centre PUE when one is configured, then the carbon intensity.
+    """
+
+    script: str
+    caption: str
+    key: str
+    stdout: str
+    stderr: str
+    output_truncated: bool
+    figures: tuple[Path, ...]
+    artifacts: Mapping[str, Path]
+    energy: EnergyReading
+    co2e_grams: float
+    intensity: CarbonIntensity
+    pue: float | None
+    measured_at: str  # ISO 8601
+    machine: str
+    cpu_seconds: float
+    wall_seconds: float
+    peak_rss_mb: float
+    packages: Mapping[str, str]
+    python_version: str
+    parallel_peers: int
+    from_cache: bool
+    failure: DemoFailure | None = None
+    # Distributions the script imports itself; `packages` also has what those loaded.
+    demo_packages: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+    @property
+    def energy_joules(self) -> float:
+        return self.energy.joules
+
+    @property
+    def method(self) -> str:
+        return self.energy.method
+
+
+@dataclass(frozen=True)
+class PageDemos:
+    """The demos shown on one article or page."""
+
+    title: str
+    url: str
+    results: tuple[DemoResult, ...]
+
+
+@dataclass(frozen=True)
+class DemoBuild:
+    """Every demo of one build: by script, and page by page."""
+
+    by_script: Mapping[str, DemoResult] = field(default_factory=dict)
+    pages: tuple[PageDemos, ...] = ()
+
+    def result_for(self, script: str) -> DemoResult | None:
+        return self.by_script.get(Path(script).as_posix().removeprefix("./"))
+
+
+@dataclass(frozen=True)
+class BuildEnergy:
+    """The build's own energy meter, started when the run starts; `stop()` reads it."""
+
+    stop: Callable[[], EnergyReading]

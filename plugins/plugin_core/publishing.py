@@ -1,0 +1,122 @@
+"""Writing into the output folder: atomically, under content-hashed names, with twins.
+
+- `write_atomically` / `copy_atomically`: a temporary file beside the target,
+  renamed into place, so a killed build never leaves a half-written file.
+- `hashed_name`: `style.css` -> `style.<sha256[:10]>.css`, a name that never
+  changes content, so a server may send it as immutable.
+- `publish_bytes` / `publish_file`: a file plus its `.br` and `.gz` twins,
+  the bytes nginx's `brotli_static`/`gzip_static` send (see compression).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import posixpath
+import shutil
+import tempfile
+from pathlib import Path
+
+from .compression import ENCODINGS, GZIP_LEVEL, SUFFIX, compress
+
+logger = logging.getLogger(__name__)
+
+HASH_LENGTH = 10
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def hashed_name(path: str, data: bytes) -> str:
+    """`theme/css/style.css` -> `theme/css/style.<sha256[:10]>.css`."""
+    stem, suffix = posixpath.splitext(path)
+    return f"{stem}.{hashlib.sha256(data).hexdigest()[:HASH_LENGTH]}{suffix}"
+
+
+def _replace_with(path: Path, fill) -> None:
+    """Make a temporary file beside `path`, let `fill(name)` write it, rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        fill(temporary)
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so a reader never sees a half-written file."""
+    _replace_with(Path(path), lambda temporary: Path(temporary).write_bytes(data))
+
+
+def copy_atomically(source: Path, path: Path) -> bool:
+    """Copy `source` to `path`, keeping its modification time; True when it copied.
+
+    A target with the source's size and modification time is taken as the same
+    file (as rsync does), so a rebuild does not read a 13 MB runtime again.
+    """
+    path, stat = Path(path), Path(source).stat()
+    if path.is_file():
+        existing = path.stat()
+        if existing.st_size == stat.st_size and existing.st_mtime_ns == stat.st_mtime_ns:
+            return False
+
+    def fill(temporary: str) -> None:
+        shutil.copyfile(source, temporary)
+        os.utime(temporary, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+    _replace_with(path, fill)
+    return True
+
+
+def twin_path(path: Path, encoding: str) -> Path:
+    return path.with_name(path.name + SUFFIX[encoding])
+
+
+def publish_bytes(data: bytes, path: Path, brotli_quality: int | None = None) -> dict[str, int]:
+    """Write `data` to `path` with its `.br` and `.gz` twins; return the sizes by encoding."""
+    path = Path(path)
+    if not (path.is_file() and path.read_bytes() == data):
+        write_atomically(path, data)
+    sizes = {"raw": len(data)}
+    for encoding in ENCODINGS:
+        twin = twin_path(path, encoding)
+        if not twin.is_file() or twin.stat().st_mtime < path.stat().st_mtime:
+            write_atomically(twin, compress(data, encoding, brotli_quality))
+        sizes[encoding] = twin.stat().st_size
+    return sizes
+
+
+def publish_file(
+    source: Path, path: Path, cache_dir: Path, brotli_quality: int | None = None
+) -> dict[str, int]:
+    """Copy a large `source` to `path` with its twins; return the sizes by encoding.
+
+    Compressing a 9.6 MB `.wasm` at brotli quality 11 takes tens of seconds, so
+    each compressed copy is kept in `cache_dir` under the SHA-256 of its source:
+    a rebuild, or a fresh output folder, only copies.
+    """
+    digest = sha256_file(source)
+    copy_atomically(source, path)
+    sizes = {"raw": Path(path).stat().st_size}
+    for encoding in ENCODINGS:
+        level = GZIP_LEVEL if encoding == "gzip" else brotli_quality
+        cached = Path(cache_dir) / f"{digest}.q{level}{SUFFIX[encoding]}"
+        if not cached.is_file():
+            logger.info("compressing %s (%s)", Path(source).name, encoding)
+            write_atomically(cached, compress(Path(source).read_bytes(), encoding, brotli_quality))
+        twin = twin_path(Path(path), encoding)
+        copy_atomically(cached, twin)
+        sizes[encoding] = twin.stat().st_size
+    return sizes
