@@ -16,6 +16,7 @@ and in the shared context, for `content_written` receivers.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -148,6 +149,9 @@ def _use_source_aware_reader(readers: Any) -> None:
 
 def register() -> None:
     """Connect the core's receivers; every plugin calls this (connecting twice is a no-op)."""
+    pelican_logger = logging.getLogger("pelican")
+    if not any(isinstance(f, problems.NoTracebackForContentErrors) for f in pelican_logger.filters):
+        pelican_logger.addFilter(problems.NoTracebackForContentErrors())
     signals.readers_init.connect(_use_source_aware_reader)
     signals.get_generators.connect(_start)
     signals.all_generators_finalized.connect(_content)

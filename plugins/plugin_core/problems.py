@@ -33,6 +33,19 @@ class BuildError(Exception):
     exitcode = 1
 
 
+class NoTracebackForContentErrors(logging.Filter):
+    """Pelican logs the exception that ends a build with its traceback (`exc_info=True`).
+
+    A BuildError is the author's mistake, already explained file by file: its
+    summary is enough, and a Python traceback would only frighten.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], BuildError):
+            record.exc_info = None
+        return True
+
+
 _problems: list[Problem] = []
 _lock = threading.Lock()
 

@@ -45,7 +45,8 @@ def add_demo_directive(pelican: Any) -> None:
 def read_settings(build: Build) -> None:
     settings = DemoSettings.from_settings(build.settings)
     build.publish(settings)
-    build.publish(BuildEnergy(ProcessMeter(settings.meter).stop))  # the build's own energy
+    # The build's own energy; Pelican imports no GPU framework, so NVML is not opened.
+    build.publish(BuildEnergy(ProcessMeter(replace(settings.meter, use_nvml=False)).stop))
 
 
 def run_demos(build: Build, generators: list[Any]) -> None:

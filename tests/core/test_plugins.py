@@ -1,0 +1,121 @@
+"""The plugins together: every content status, any PLUGINS order, checked settings, lazy imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.helpers import PROJECT, build_site, log_of, write_site
+
+ALL_PLUGINS = ["newsletter", "measured_demos", "pyodide_widgets", "footprint"]
+
+HIDDEN_ISSUE = """\
+    Title: Hidden issue with a live model
+    Date: 2025-03-01
+    Status: hidden
+
+    ::: demo demos/widget_iris.py
+    :::
+
+    ::: widget iris
+    model: demos/widget_iris.py
+    :::
+
+    To show a directive in a post, put it in a code block:
+
+    ```
+    ::: demo demos/not_run.py
+    :::
+    ```
+    """
+
+PLAIN_ISSUE = """\
+    Title: Plain issue
+    Date: 2025-03-02
+
+    Words.
+    """
+
+
+def build(tmp_path, posts: dict[str, str], **settings):
+    content = write_site(tmp_path, posts)
+    extra = {
+        "DEMOS_ROOT": str(PROJECT),
+        "DEMOS_CACHE_PATH": str(tmp_path / "_demo_cache"),
+        **settings,
+    }
+    return build_site(tmp_path / "output", content, extra=extra)
+
+
+def test_hidden_issue_renders_its_widget_and_counts_on_the_footprint_page(tmp_path):
+    # The footprint first, the demos last: the order of PLUGINS must not matter.
+    result = build(
+        tmp_path,
+        {"issues/hidden.md": HIDDEN_ISSUE, "issues/plain.md": PLAIN_ISSUE},
+        PLUGINS=list(reversed(ALL_PLUGINS)),
+    )
+    assert result.returncode == 0, log_of(result)
+    page = (tmp_path / "output" / "issues" / "hidden-issue-with-a-live-model" / "index.html").read_text()
+    assert "plugin-core:" not in page and 'class="pw-widget' in page
+    assert "::: demo demos/not_run.py" in page  # a quoted directive is shown, not run
+    report = json.loads((tmp_path / "output" / "footprint.json").read_text())
+    assert [demo["script"] for demo in report["demos"]] == ["demos/widget_iris.py"]
+    assert report["demos"][0]["page_title"] == "Hidden issue with a live model"
+
+
+def test_widgets_without_the_demos_plugin_say_which_plugin_to_add(tmp_path):
+    result = build(tmp_path, {"issues/hidden.md": HIDDEN_ISSUE}, PLUGINS=["pyodide_widgets"])
+    log = " ".join(log_of(result).split())
+    assert result.returncode != 0
+    assert "unknown directive '::: demo'" in log
+    assert "needs the measured_demos plugin: add 'measured_demos' to PLUGINS" in log
+    assert "Traceback" not in log
+
+
+def test_a_bad_value_for_any_setting_is_a_content_error_naming_it(tmp_path):
+    from pelican.plugins.footprint.settings import SETTINGS as FOOTPRINT
+    from pelican.plugins.measured_demos.settings import SETTINGS as DEMOS
+    from pelican.plugins.pyodide_widgets.settings import _settings as widget_settings
+    from plugin_core.build import CORE_SETTINGS
+
+    names = [spec.name for spec in (*CORE_SETTINGS, *DEMOS, *FOOTPRINT, *widget_settings(PROJECT))]
+    bad = {name: {"not": "valid"} for name in names}
+    result = build(tmp_path, {"issues/plain.md": PLAIN_ISSUE}, PLUGINS=ALL_PLUGINS, **bad)
+    log = " ".join(log_of(result).split())
+    assert result.returncode != 0
+    for name in names:
+        assert f"setting {name} = {{'not': 'valid'}} is not valid: expected" in log, name
+    assert "Traceback" not in log.split("content error(s); the build failed")[0]
+
+
+def test_importing_the_plugins_loads_no_heavy_library():
+    code = (
+        "import sys, pelican.plugins.newsletter, pelican.plugins.measured_demos, "
+        "pelican.plugins.pyodide_widgets, pelican.plugins.footprint\n"
+        "print(sorted(m for m in ('matplotlib', 'numpy', 'sklearn', 'pynvml') if m in sys.modules))"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[]"
+
+
+def test_every_setting_has_a_readme_row_or_heading():
+    from pelican.plugins.footprint.settings import SETTINGS as FOOTPRINT
+    from pelican.plugins.measured_demos.settings import SETTINGS as DEMOS
+    from pelican.plugins.pyodide_widgets.settings import _settings as widget_settings
+    from plugin_core.build import CORE_SETTINGS
+
+    readme = (PROJECT / "README.md").read_text()
+    documented = {
+        line.split("`")[1]
+        for line in readme.splitlines()
+        if line.startswith(("| `", "#### `")) and line.count("`") >= 2
+    } | {
+        name.strip(" `")
+        for line in readme.splitlines()
+        if line.startswith("| `")
+        for name in line.split("|")[1].split(",")
+    }
+    specs = (*CORE_SETTINGS, *DEMOS, *FOOTPRINT, *widget_settings(PROJECT))
+    missing = [spec.name for spec in specs if spec.name not in documented]
+    assert missing == []
