@@ -114,3 +114,33 @@ def test_changed_packages_compares_with_what_is_installed():
     assert changed_packages({"no-such-distribution-xyz": "1.0"}) == [
         "no-such-distribution-xyz 1.0 -> not installed"
     ]
+
+
+def test_an_entry_in_the_format_before_record_schemas_is_read(tmp_path):
+    """The committed entries were written before `schema` existed (schema 1): read as they are."""
+    from tests.helpers import PROJECT
+
+    committed = sorted((PROJECT / "_demo_cache").glob("tiny_models-*"))[0]
+    written = json.loads((committed / "result.json").read_text())
+    assert "schema" not in written and written["format"] == 1
+    cache = DemoCache(PROJECT / "_demo_cache")
+    entry = cache.load(written["script"], written["key"])
+    assert entry.record.stdout == written["stdout"]
+    assert entry.record.energy.joules == written["energy"]["joules"]
+    assert entry.figures == tuple(committed / name for name in written["figures"])
+    # Written again, it is the same record, now with its schema number.
+    copy = DemoCache(tmp_path / "cache").store(entry.record, list(entry.figures), entry.artifacts)
+    assert json.loads((copy.folder / "result.json").read_text())["schema"] == 2
+    assert DemoCache(tmp_path / "cache").load(written["script"], written["key"]).record == copy.record
+
+
+def test_an_entry_of_an_unknown_schema_is_corrupt_so_the_demo_runs_again(stored):
+    from pelican.plugins.measured_demos.cache import record_checksum
+
+    cache, entry = stored
+    written = json.loads((entry.folder / "result.json").read_text())
+    written["schema"] = 99
+    written["checksum"] = record_checksum(written)
+    (entry.folder / "result.json").write_text(json.dumps(written))
+    with pytest.raises(CorruptEntryError, match="schema 99"):
+        cache.load("demos/x.py", "a" * 64)
