@@ -85,7 +85,7 @@ def run_demos(build: Build, generators: list[Any]) -> None:
             return html
 
         placeholders.fill_content(obj, KIND, render)
-        pages.append(PageDemos(str(getattr(obj, "title", "")), str(getattr(obj, "url", "")), tuple(shown)))
+        pages.append(PageDemos(obj.title, obj.url, tuple(shown)))
     build.publish(DemoBuild(by_script=by_script, pages=tuple(pages)))
 
 

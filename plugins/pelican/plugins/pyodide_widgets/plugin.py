@@ -52,7 +52,7 @@ def model_weights(request: WidgetRequest, demos: DemoBuild) -> Path:
             f"no result for the training demo {request.model}: embed it in a post with "
             f"'::: demo {request.model}' so it runs (and is measured) at build time"
         )
-    if not getattr(result, "ok", True):
+    if not result.ok:
         raise WidgetBuildError(f"the training demo {request.model} failed; fix it first (see its error)")
     path = result.artifacts.get(request.artifact)
     if path is None:
