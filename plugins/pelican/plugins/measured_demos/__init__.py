@@ -8,6 +8,12 @@ demos), render (HTML), settings, plugin (signal wiring). What other plugins read
 is published as plugin_core.demo_link.DemoBuild.
 """
 
-from .plugin import register
 
-__all__ = ["register"]
+
+def register() -> None:
+    """Pelican's entry point. Imported here, not above, so that the runner and the
+    meter (`demo_process`, `meter`) import without Pelican: on a GPU box or a Dask
+    worker that only runs demos."""
+    from .plugin import register as connect_signals
+
+    connect_signals()
