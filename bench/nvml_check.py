@@ -60,14 +60,16 @@ def main(seconds: float = 5.0) -> int:
         wall_seconds=outcome.wall_seconds,
         modules=outcome.imported_modules,
     )
-    gpu_joules = float(reading.formula and reading.joules)
     print(f"demo: {outcome.stdout.strip() or outcome.failure}")
     print(f"method: {reading.method}")
     print(f"energy: {reading.joules:.1f} J over {outcome.wall_seconds:.2f} s wall")
     print(f"formula: {reading.formula}")
     print(f"hardware: {reading.hardware}")
-    mean_w = gpu_joules / outcome.wall_seconds
-    print(f"mean power {mean_w:.0f} W (GPU measured + CPU estimated); GPU idle {idle_w:.0f} W, limit {limit_w:.0f} W")
+    mean_w = reading.joules / outcome.wall_seconds
+    print(
+        f"mean power {mean_w:.0f} W (GPU measured + CPU estimated); "
+        f"GPU idle {idle_w:.0f} W, limit {limit_w:.0f} W"
+    )
     ok = "measured (NVML)" in reading.method and outcome.ok and idle_w * 0.5 < mean_w < limit_w * 1.5
     print("NVML path: OK" if ok else "NVML path: NOT OK")
     return 0 if ok else 1
