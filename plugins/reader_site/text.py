@@ -35,37 +35,43 @@ class Section:
     title: str  # plain text
 
 
+PARAGRAPH_TAGS = frozenset({"p", "li", "blockquote", "dd"})
+
+
 class _Prose(HTMLParser):
-    """Collects the text of paragraphs and list items outside skipped blocks."""
+    """Collects the words outside skipped blocks, and the text of each paragraph."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.stack: list[bool] = []  # per open element: does it skip its content?
+        self.stack: list[tuple[str, bool]] = []  # open elements: (tag, skips its content)
         self.paragraphs: list[list[str]] = []
         self.words: list[str] = []
-        self.in_block = 0
 
     def skipping(self) -> bool:
-        return any(self.stack)
+        return any(skips for _, skips in self.stack)
+
+    def in_paragraph(self) -> bool:
+        return any(tag in PARAGRAPH_TAGS for tag, _ in self.stack)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in VOID_TAGS:
             return
         classes = set((dict(attrs).get("class") or "").split())
-        self.stack.append(tag in SKIPPED_TAGS or bool(classes & SKIPPED_CLASSES))
-        if tag in ("p", "li", "blockquote", "dd") and not self.skipping():
+        if tag in PARAGRAPH_TAGS and not self.skipping() and not self.in_paragraph():
             self.paragraphs.append([])
+        self.stack.append((tag, tag in SKIPPED_TAGS or bool(classes & SKIPPED_CLASSES)))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in VOID_TAGS or not self.stack:
-            return
-        self.stack.pop()
+        for index in range(len(self.stack) - 1, -1, -1):  # tolerate unclosed children
+            if self.stack[index][0] == tag:
+                del self.stack[index:]
+                return
 
     def handle_data(self, data: str) -> None:
         if self.skipping():
             return
         self.words.extend(data.split())
-        if self.paragraphs:
+        if self.paragraphs and self.in_paragraph():
             self.paragraphs[-1].append(data)
 
 

@@ -93,8 +93,8 @@ def test_description_from_the_text_is_escaped(tmp_path):
             Slug: a
             Date: 2026-01-01
 
-            A first paragraph with &lt;/title&gt; and "quotes" and <code>&lt;script&gt;alert(1)&lt;/script&gt;</code>,
-            written by someone who likes to test meta tags.
+            A first paragraph with &lt;/title&gt; and "quotes" and
+            <code>&lt;script&gt;alert(1)&lt;/script&gt;</code>, written by someone who tests meta tags.
 
             ## A section
             More text.
@@ -106,7 +106,8 @@ def test_description_from_the_text_is_escaped(tmp_path):
     head = head_of(page)
     assert head.scripts == 0
     [description] = head.meta["description"]
-    assert description.startswith('A first paragraph with </title> and "quotes" and <script>alert(1)</script>')
+    expected = 'A first paragraph with </title> and "quotes" and <script>alert(1)</script>'
+    assert description.startswith(expected)
     html = page.read_text()
     assert "<script>" not in html
     assert head.meta["og:title"] == ['Ten < 20 & "quotes"']
