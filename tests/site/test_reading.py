@@ -20,7 +20,8 @@ def issue(site, slug):
 def test_byline_and_reading_time_on_every_issue(sample_site):
     for page in (sample_site / "issues").glob("*/index.html"):
         html = page.read_text("utf-8")
-        assert re.search(r'<p class="byline">By The Low-Carbon Computing Letter · \d+ min read</p>', html), page
+        byline = r'<p class="byline">By The Low-Carbon Computing Letter · \d+ min read</p>'
+        assert re.search(byline, html), page
 
 
 def test_headings_link_to_themselves_on_the_site_but_not_in_feeds(sample_site):
