@@ -25,6 +25,7 @@ from .carbon import intensity_from_settings, pue_from_settings
 from .config import DemoSettings
 from .directive import PLACEHOLDER, decode, make_handler
 from .execute import BatchReport, DemoRun, cleanup, result_of, run_batch
+from .figure_theme import themed_svg
 from .meter import EnergyMeter, MeterConfig
 from .render import render_demo, render_failure
 from .results import DemoFailure, DemoRequest, DemoResult
@@ -178,7 +179,10 @@ def _publish_figures(
             save_as = f"{OUTPUT_FOLDER}/{folder}/{figure.name}"
             target = settings.output_path / save_as
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(figure, target)
+            if figure.suffix == ".svg":  # one file for light and dark pages
+                target.write_text(themed_svg(figure.read_text("utf-8")), "utf-8")
+            else:
+                shutil.copyfile(figure, target)
             static_content[save_as] = Static(
                 content=None,
                 metadata={"title": figure.name, "save_as": save_as, "url": save_as},
