@@ -2,7 +2,7 @@
 
 The sitemap lists the pages Pelican wrote (articles, pages, listings), with
 absolute URLs under SITEURL; pages marked `<meta name="robots" content="noindex">`
-(the 404 and search pages) are left out. robots.txt allows everything and names
+(the 404 page) are left out. robots.txt allows everything and names
 the sitemap.
 """
 

@@ -118,8 +118,9 @@ def test_sitemap_and_robots(sample_site):
     urls = [loc.text for loc in root.findall("s:url/s:loc", SITEMAP_NS)]
     assert "http://localhost:8000/" in urls
     assert "http://localhost:8000/issues/small-models/" in urls
-    assert not [url for url in urls if "search" in url or "404" in url]
-    assert len(urls) == len(html_pages(sample_site)) - 2
+    assert "http://localhost:8000/search/" in urls
+    assert not [url for url in urls if "404" in url]  # the only page marked noindex
+    assert len(urls) == len(html_pages(sample_site)) - 1
     robots = (sample_site / "robots.txt").read_text()
     assert "Sitemap: http://localhost:8000/sitemap.xml" in robots.splitlines()
 
