@@ -1,6 +1,6 @@
 """Signal wiring for the reader's site.
 
-    generator_init                 the `heading_anchors` filter; the absolute site URL
+    generator_init                 the absolute site URL and root path, for the templates
     article/page_generator_finalized  description, reading time, sections, citation
     feed_written                   the XSLT processing instruction in every feed
     finalized                      print URLs, search index, sitemap.xml, robots.txt
@@ -40,8 +40,10 @@ def setting(settings: dict[str, Any], name: str) -> Any:
 
 
 def add_template_helpers(generator: Any) -> None:
-    generator.env.filters["heading_anchors"] = text.heading_anchors
-    generator.env.filters["reader_shorten"] = text.escaped_description
+    # The theme's filters (`heading_anchors`, `reader_shorten`) come from JINJA_FILTERS
+    # in the settings, so that a build without this plugin still renders.
+    generator.env.filters.setdefault("heading_anchors", text.heading_anchors)
+    generator.env.filters.setdefault("reader_shorten", text.escaped_description)
     # Pelican makes SITEURL relative in each page when RELATIVE_URLS is on; canonical
     # links, OpenGraph and citations need the site's real address, and the 404 page
     # (served at any depth) the site's root path.
