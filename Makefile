@@ -10,7 +10,7 @@ PUBLISHCONF := publishconf.py
 PORT ?= 8000
 PELICANOPTS ?=
 
-.PHONY: help html regenerate serve devserver clean publish test lint bench install install-test chromium
+.PHONY: help html regenerate serve devserver clean publish test lint bench install install-test chromium java
 
 help:
 	@echo "make html        install what is needed (.venv, npm packages) and build the site into $(OUTPUTDIR)/"
@@ -40,7 +40,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 install: $(VENV)/.installed node_modules/.installed
-install-test: install $(VENV)/.installed-test chromium
+install-test: install $(VENV)/.installed-test chromium java
 
 html: install
 	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
@@ -69,6 +69,18 @@ chromium:
 	else \
 		echo "The browser tests need Debian's chromium at /usr/bin/chromium:"; \
 		echo "  sudo apt-get install chromium"; \
+		exit 1; \
+	fi
+
+# The Nu HTML Checker (npm vnu-jar) runs on Java; as root we install it, otherwise we say how.
+java:
+	@if command -v java >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's default-jre-headless for the HTML validity test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; \
+	else \
+		echo "The HTML validity test needs Java (for npm vnu-jar):"; \
+		echo "  sudo apt-get install default-jre-headless"; \
 		exit 1; \
 	fi
 

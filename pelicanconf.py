@@ -18,8 +18,10 @@ RELATIVE_URLS = True
 PATH = "content"
 PAGE_PATHS = ["pages"]
 ARTICLE_PATHS = ["issues"]
-# Images for posts: create content/images/, set STATIC_PATHS = ["images"], link with {static}/images/x.svg
-STATIC_PATHS = []
+# Images for posts: create content/images/, add "images" to STATIC_PATHS, link with {static}/images/x.svg
+# content/extra/favicon.ico is served at /favicon.ico, where feed readers look for it.
+STATIC_PATHS = ["extra/favicon.ico"]
+EXTRA_PATH_METADATA = {"extra/favicon.ico": {"path": "favicon.ico"}}
 TIMEZONE = "UTC"
 DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
@@ -29,7 +31,7 @@ SUMMARY_MAX_LENGTH = 60
 THEME = "theme"
 # Pelican namespace plugins (pelican.plugins.<name>), installed from plugins/ by `make html`
 # (`pip install -e .`). Their order does not matter: the core runs their steps in order.
-PLUGINS = ["newsletter", "measured_demos", "pyodide_widgets", "footprint"]
+PLUGINS = ["newsletter", "measured_demos", "pyodide_widgets", "reader_site", "footprint"]
 
 ARTICLE_URL = "issues/{slug}/"
 ARTICLE_SAVE_AS = "issues/{slug}/index.html"
@@ -42,7 +44,9 @@ TAG_SAVE_AS = "tag/{slug}/index.html"
 ARCHIVES_SAVE_AS = "archives/index.html"
 TAGS_SAVE_AS = "tags/index.html"
 CATEGORIES_SAVE_AS = "categories/index.html"
-DIRECT_TEMPLATES = ["index", "tags", "categories", "archives", "404"]
+DIRECT_TEMPLATES = ["index", "tags", "categories", "archives", "search", "404"]
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
 AUTHOR_SAVE_AS = ""
 AUTHORS_SAVE_AS = ""
 YEAR_ARCHIVE_SAVE_AS = ""
@@ -78,6 +82,18 @@ MARKDOWN = {
 # "fail" (default): any content error (a directive typo, a failing demo) fails the build
 # after every post has been read. "warn": drafting mode, errors become visible boxes and warnings.
 NEWSLETTER_ON_ERROR = "fail"  # the environment variable NEWSLETTER_ON_ERROR wins
+
+# --- reader_site ---
+# Search (Pagefind), descriptions, reading time, table of contents, citations,
+# sitemap.xml, robots.txt and the feeds' XSLT page. README, "The reader's site".
+# The theme's filters are settings, so the theme also renders when a build leaves
+# the plugin out (its other features then fall back to nothing).
+from pelican.plugins.reader_site.text import escaped_description, heading_anchors  # noqa: E402
+
+JINJA_FILTERS = {"heading_anchors": heading_anchors, "reader_shorten": escaped_description}
+READER_SEARCH = True  # build the Pagefind index into output/pagefind/
+READER_TOC_MIN_SECTIONS = 4  # issues with at least this many sections get a table of contents
+READER_FEED_STYLESHEET = "theme/feed.xsl"  # None: feeds without the browser page
 
 # --- footprint ---
 # Page weight and CO2e per view (Sustainable Web Design v4, as CO2.js computes it),

@@ -38,14 +38,14 @@ for size in sizes:
     parameters.append(count)
     print(f"{size:>12} {count:>10} {spent:>7.3f} {spent * WATTS_PER_CORE:>7.2f} {accuracy:>8.3f}")
 
-fig, ax = plt.subplots(figsize=(6, 3.6))
+fig, ax = plt.subplots(figsize=(4.2, 2.9))
 joules = [spent * WATTS_PER_CORE for spent in seconds]
 ax.plot(joules, accuracies, marker="o")
 for size, x, y_value in zip(sizes, joules, accuracies, strict=True):
-    ax.annotate(f"{size} units", (x, y_value), textcoords="offset points", xytext=(6, -10), fontsize=8)
+    ax.annotate(f"{size} units", (x, y_value), textcoords="offset points", xytext=(6, -10), fontsize=9)
 ax.set_xlabel("training energy (J, estimated at 12 W per core)")
 ax.set_ylabel("test accuracy")
-ax.set_title("Bigger networks: more compute, diminishing returns")
+ax.set_title("Bigger networks: more compute, diminishing returns", fontsize=11)
 ax.grid(alpha=0.3)
 fig.tight_layout()
 plt.show()

@@ -46,7 +46,7 @@ for name, micro in zip(names, predict_us, strict=True):
 ratio = predict_us[0] / predict_us[1]
 print(f"k-NN spends {ratio:.0f}x more CPU time per prediction than the linear model")
 
-fig, ax = plt.subplots(figsize=(6, 3.0))
+fig, ax = plt.subplots(figsize=(4.2, 2.6))
 bars = ax.barh(names, predict_us, color=["#b35806", "#1b7837"])
 for bar, accuracy in zip(bars, accuracies, strict=True):
     ax.annotate(
@@ -55,7 +55,7 @@ for bar, accuracy in zip(bars, accuracies, strict=True):
         xytext=(4, 0),
         textcoords="offset points",
         va="center",
-        fontsize=8,
+        fontsize=9,
     )
 ax.set_xlabel("CPU time per prediction (microseconds)")
 ax.set_title("The cost of answering one query")

@@ -44,9 +44,9 @@ if __name__ == "__main__":
     print(f"two workers : {parallel_wall:5.2f} s wall (their CPU time counts in this demo's total)")
     print(f"speed-up    : {serial_wall / parallel_wall:.2f}x on this machine")
 
-    fig, ax = plt.subplots(figsize=(6, 2.6))
+    fig, ax = plt.subplots(figsize=(4.2, 2.3))
     ax.barh(["one process", "two workers"], [serial_wall, parallel_wall], color=["#8c510a", "#01665e"])
     ax.set_xlabel("wall-clock seconds for the same eight cross-validations")
-    ax.set_title("Splitting work saves time, not processor work")
+    ax.set_title("Splitting work saves time, not processor work", fontsize=11)
     fig.tight_layout()
     plt.show()

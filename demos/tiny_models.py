@@ -5,6 +5,7 @@ Runs on its own: `python demos/tiny_models.py`.
 """
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter
 from sklearn.datasets import load_digits
 from sklearn.decomposition import PCA
 from sklearn.linear_model import LogisticRegression
@@ -31,10 +32,12 @@ for k in components:
 useful = next(p for p, a in zip(parameters, accuracies, strict=True) if a >= 0.9)
 print(f"{useful} parameters are enough for 90% accuracy")
 
-fig, ax = plt.subplots(figsize=(6, 3.4))
+fig, ax = plt.subplots(figsize=(4.2, 2.8))
 ax.semilogx(parameters, accuracies, marker="o", base=2)
+# Plain numbers, not 2^n: superscripts would be too small to read on a phone.
+ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
 ax.axhline(0.9, color="grey", linestyle="--", linewidth=1)
-ax.annotate("90% accuracy", (parameters[0], 0.9), xytext=(0, 4), textcoords="offset points", fontsize=8)
+ax.annotate("90% accuracy", (parameters[0], 0.9), xytext=(0, 4), textcoords="offset points", fontsize=9)
 ax.set_xlabel("parameters (log scale)")
 ax.set_ylabel("test accuracy")
 ax.set_title("Accuracy against model size")

@@ -81,9 +81,10 @@ def test_subscribe_page_lists_every_feed(sample_site):
 
 
 def test_pages_without_widgets_have_no_script(sample_site):
+    search_page = sample_site / "search" / "index.html"  # its script loads the index on use
     for page in sample_site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        if 'class="pw-widget' in html:
+        if 'class="pw-widget' in html or page == search_page:
             continue
         assert "<script" not in html, page
 

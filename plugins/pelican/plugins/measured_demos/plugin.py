@@ -26,6 +26,7 @@ from plugin_core.directives import add_directive
 
 from .batch import BatchReport, DemoRun, cleanup, result_of, run_batch
 from .directive import KIND, make_handler, requests_in
+from .figure_theme import themed_svg
 from .meter import EnergyMeter, ProcessMeter
 from .render import render_demo, render_failure
 from .results import DemoRequest
@@ -146,7 +147,10 @@ def _publish_figures(
             save_as = f"{OUTPUT_FOLDER}/{folder}/{figure.name}"
             target = settings.output_path / save_as
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(figure, target)
+            if figure.suffix == ".svg":  # one file for light and dark pages
+                target.write_text(themed_svg(figure.read_text("utf-8")), "utf-8")
+            else:
+                shutil.copyfile(figure, target)
             static_content[save_as] = Static(
                 content=None,
                 metadata={"title": figure.name, "save_as": save_as, "url": save_as},
