@@ -32,8 +32,9 @@ SUMMARY_MAX_LENGTH = 60
 
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-# Keep "footprint" last: it measures and stamps pages after the others have written theirs.
-PLUGINS = ["newsletter", "measured_demos", "pyodide_widgets", "footprint"]
+# Keep "footprint" last: it measures and stamps pages after the others have written theirs
+# (and lists the emails that "email_edition" built just before it).
+PLUGINS = ["newsletter", "measured_demos", "pyodide_widgets", "email_edition", "footprint"]
 
 ARTICLE_URL = "issues/{slug}/"
 ARTICLE_SAVE_AS = "issues/{slug}/index.html"
@@ -108,3 +109,13 @@ CARBON_INTENSITY = {
 DATACENTER_PUE = None  # e.g. 1.56 (Green Algorithms) when the site is built in a data centre
 CPU_WATTS_PER_CORE = None  # None: look the CPU model up, else 12 W (Green Algorithms)
 MEMORY_WATTS_PER_GB = 0.3725  # Green Algorithms v2.2
+
+# --- email edition ---
+# Every issue as an email in output/email/<slug>.eml (`make email`, `make send-email`;
+# README, "Email"). Links point to SITEURL: `make email` builds with publishconf.py.
+EMAIL_FROM = "Low-Carbon Computing Letter <letter@lowcarbon-letter.example.org>"
+EMAIL_UNSUBSCRIBE_MAILTO = "unsubscribe@lowcarbon-letter.example.org"
+EMAIL_UNSUBSCRIBE_URL = None  # e.g. "https://lowcarbon-letter.example.org/unsubscribe?email={email}"
+EMAIL_SUBSCRIBERS = "subscribers.csv"  # never committed (.gitignore); see subscribers.example.csv
+EMAIL_SEND_LOG_PATH = "email-sent"  # what was sent, per issue, so a stopped run can resume
+EMAIL_MESSAGES_PER_MINUTE = 30
