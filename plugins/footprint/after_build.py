@@ -31,6 +31,7 @@ from .page import (
     build_energy_report,
     build_report,
     demo_rows,
+    email_rows,
     page_row,
     runtime_report,
     to_json,
@@ -94,12 +95,13 @@ def finish(state: BuildState) -> dict[str, Any]:
     loaded = {resource["path"] for row in rows for resource in row["resources"]}
     runtime = runtime_report(output, settings, loaded)
     demos = demo_rows(state.contents)
+    emails = email_rows(state.contents)
     generated_at = datetime.now(UTC).isoformat(timespec="seconds")
 
     def report_for(page_rows: list[dict[str, Any]]) -> dict[str, Any]:
         return build_report(site_name=state.site_name, settings=settings, pages=page_rows,
                             demos=demos, runtime=runtime, build=build,
-                            generated_at=generated_at)
+                            generated_at=generated_at, emails=emails)
 
     report = report_for(rows)
     html = None
