@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from footprint.settings import read_settings as read_footprint_settings
-from footprint.units import format_bytes
+from footprint.units import format_bytes, format_grams
 from newsletter import problems
 from pelican import signals
 from pelican.log import console
@@ -77,7 +77,7 @@ def write_emails(pelican: Any) -> None:
                 f"(HTML part {format_bytes(edition.footprint.html_bytes)} of "
                 f"{format_bytes(settings.html_budget_bytes)}), figures "
                 f"{format_bytes(edition.footprint.image_bytes)}, "
-                f"{edition.footprint.co2e_grams:.3g} g CO2e per copy".replace("\u00a0", " ")
+                f"{format_grams(edition.footprint.co2e_grams)} CO2e per copy".replace("\u00a0", " ")
             )
     problems.raise_if_any(str(pelican.settings.get("NEWSLETTER_ON_ERROR", "fail")))
 
