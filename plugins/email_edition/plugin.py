@@ -50,12 +50,21 @@ def remember(generator: Any) -> None:
 
 
 def write_emails(pelican: Any) -> None:
+    """Build the emails; an author's mistake ends the build with its message, no traceback
+    (Pelican logs any exception with one, so this exits by SystemExit after logging)."""
     if not _articles:
         return
     try:
-        settings = read_settings(pelican.settings)
-    except EmailSettingsError as error:
-        raise EmailEditionError(f"email_edition: {error}") from None
+        _build_all(pelican)
+        problems.raise_if_any(str(pelican.settings.get("NEWSLETTER_ON_ERROR", "fail")))
+    except (EmailEditionError, EmailSettingsError, problems.BuildError) as error:
+        prefix = "" if isinstance(error, EmailEditionError | problems.BuildError) else "email_edition: "
+        logger.critical("%s%s", prefix, error)
+        raise SystemExit(1) from None
+
+
+def _build_all(pelican: Any) -> None:
+    settings = read_settings(pelican.settings)
     selected = _selected(settings)
     footprint = read_footprint_settings(pelican.settings)
     feed = pelican.settings.get("FEED_ALL_ATOM") or pelican.settings.get("FEED_ALL_RSS") or ""
@@ -79,7 +88,6 @@ def write_emails(pelican: Any) -> None:
                 f"{format_bytes(edition.footprint.image_bytes)}, "
                 f"{format_grams(edition.footprint.co2e_grams)} CO2e per copy".replace("\u00a0", " ")
             )
-    problems.raise_if_any(str(pelican.settings.get("NEWSLETTER_ON_ERROR", "fail")))
 
 
 @dataclass(frozen=True)
