@@ -110,6 +110,27 @@ def demo_rows(demos: DemoBuild | None) -> list[dict[str, Any]]:
     return rows
 
 
+def email_rows(contents: Iterable[Any]) -> list[dict[str, Any]]:
+    """Every issue's email (`obj.email_edition`, set by the email_edition plugin)."""
+    rows = []
+    for content in contents:
+        edition = getattr(content, "email_edition", None)
+        if edition is None:
+            continue
+        footprint = edition.footprint
+        rows.append({
+            "page_title": _plain(getattr(content, "title", "")),
+            "page_url": str(getattr(content, "url", "")),
+            "message_bytes": footprint.message_bytes,
+            "html_bytes": footprint.html_bytes,
+            "text_bytes": footprint.text_bytes,
+            "image_bytes": footprint.image_bytes,
+            "co2e_grams_per_copy": footprint.co2e_grams,
+            "message_co2e_grams_per_copy": footprint.message_co2e_grams,
+        })
+    return sorted(rows, key=lambda row: row["page_url"])
+
+
 def runtime_report(output_dir: Path, settings: FootprintSettings,
                    loaded_by_pages: set[str] = frozenset()) -> dict[str, Any]:
     """Files fetched only when a reader asks (the widget runtime, the worker, the
@@ -167,6 +188,7 @@ def build_report(
     runtime: dict[str, Any],
     build: dict[str, Any] | None,
     generated_at: str,
+    emails: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The whole report; `pages` are rows from `page_row`, sorted by path."""
     sizes = [page["transfer_bytes"] for page in pages]
@@ -194,6 +216,7 @@ def build_report(
         "demos": demos,
         "build": build,
         "widget_runtime": runtime,
+        "emails": emails or [],
         "totals": {
             "pages": len(pages),
             "pages_transfer_bytes": sum(sizes),
@@ -213,6 +236,7 @@ def build_report(
             "build_energy_joules": build["energy_joules"] if build else None,
             "build_co2e_grams": build["co2e_grams"] if build else None,
             "widget_runtime_transfer_bytes": runtime["transfer_bytes"],
+            "emails": len(emails or []),
         },
         "comparison": comparison(median_bytes, heaviest["transfer_bytes"] if heaviest else 0),
     }
