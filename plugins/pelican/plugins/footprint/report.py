@@ -18,9 +18,7 @@ from typing import Any
 from markupsafe import Markup
 from plugin_core.compression import file_transfer_size
 from plugin_core.demo_link import DemoBuild, EnergyReading
-
-from .settings import FootprintSettings
-from .swd import (
+from plugin_core.swd import (
     CO2JS_PACKAGE,
     CO2JS_URL,
     CO2JS_VERSION,
@@ -29,6 +27,8 @@ from .swd import (
     MODEL_URL,
     estimate,
 )
+
+from .settings import FootprintSettings
 from .transfer import PageTransfer
 
 SCHEMA_VERSION = 1
