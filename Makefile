@@ -92,5 +92,5 @@ email: install
 	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) -e 'EMAIL_ISSUE="$(ISSUE)"' $(PELICANOPTS)
 
 send-email: install
-	PYTHONPATH=plugins $(PYTHON) -m email_edition send --settings $(PUBLISHCONF) --output $(OUTPUTDIR) \
+	$(PYTHON) -m pelican.plugins.email_edition send --settings $(PUBLISHCONF) --output $(OUTPUTDIR) \
 		--issue "$(ISSUE)" $(if $(filter yes,$(CONFIRM)),--confirm)

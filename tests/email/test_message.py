@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from footprint.swd import estimate
-from footprint.units import format_bytes, format_grams
+from plugin_core.swd import estimate
+from plugin_core.units import format_bytes, format_grams
 
 from tests.email.conftest import SITEURL, read_eml
 

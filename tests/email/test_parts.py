@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from email_edition.message import for_recipient, unsubscribe_header
-from email_edition.sendlog import SendLog, read_log
-from email_edition.settings import EmailSettingsError, read_settings
-from email_edition.subscribers import SubscriberListError, read_subscribers
-from email_edition.text import PlainText
+from pelican.plugins.email_edition.message import for_recipient, unsubscribe_header
+from pelican.plugins.email_edition.sendlog import SendLog, read_log
+from pelican.plugins.email_edition.settings import EmailSettingsError, read_settings
+from pelican.plugins.email_edition.subscribers import SubscriberListError, read_subscribers
+from pelican.plugins.email_edition.text import PlainText
 
 SETTINGS = {"SITENAME": "Letter", "SITEURL": "https://letter.example.org"}
 
@@ -84,9 +84,9 @@ def test_one_click_unsubscribe_when_a_url_is_configured():
 
 @pytest.mark.parametrize(("override", "message"), [
     ({"SITEURL": ""}, "needs SITEURL to be the site's absolute address"),
-    ({"EMAIL_FROM": "nobody"}, "EMAIL_FROM must be an address"),
-    ({"EMAIL_UNSUBSCRIBE_URL": "http://x.example/u"}, "must be an https:// URL"),
-    ({"EMAIL_MESSAGES_PER_MINUTE": 0}, "EMAIL_MESSAGES_PER_MINUTE must be a number"),
+    ({"EMAIL_FROM": "nobody"}, r"EMAIL_FROM = 'nobody' is not valid: expected an address like"),
+    ({"EMAIL_UNSUBSCRIBE_URL": "http://x.example/u"}, "expected an https:// URL"),
+    ({"EMAIL_MESSAGES_PER_MINUTE": 0}, r"EMAIL_MESSAGES_PER_MINUTE = 0 is not valid: expected a number >= 0"),
 ])
 def test_bad_settings_name_the_setting(override, message):
     with pytest.raises(EmailSettingsError, match=message):

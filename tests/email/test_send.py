@@ -1,4 +1,4 @@
-"""`python -m email_edition send` against a real aiosmtpd server on 127.0.0.1."""
+"""`python -m pelican.plugins.email_edition send` against a real aiosmtpd server on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def write_list(path: Path, addresses: list[str], extra_rows: tuple[str, ...] = (
 
 
 def command(site: Path, subscribers: Path, log_dir: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "email_edition", "send", "--issue", ISSUE,
+    return [sys.executable, "-m", "pelican.plugins.email_edition", "send", "--issue", ISSUE,
             "--settings", str(PROJECT / "pelicanconf.py"), "--output", str(site),
             "--subscribers", str(subscribers), "--log-dir", str(log_dir), "--retry-delay", "0.05",
             *extra]
@@ -31,7 +31,7 @@ def command(site: Path, subscribers: Path, log_dir: Path, *extra: str) -> list[s
 
 def environment(port: int | None, **more: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("EMAIL_SMTP_")}
-    env.update({"PYTHONPATH": str(PROJECT / "plugins"), "SITEURL": SITEURL, "EMAIL_SMTP_STARTTLS": "no",
+    env.update({"SITEURL": SITEURL, "EMAIL_SMTP_STARTTLS": "no",
                 **more})
     if port is not None:
         env.update(EMAIL_SMTP_HOST="127.0.0.1", EMAIL_SMTP_PORT=str(port))

@@ -1,4 +1,4 @@
-"""`python -m email_edition send ...` (see cli.py)."""
+"""`python -m pelican.plugins.email_edition send ...` (see cli.py)."""
 
 import sys
 

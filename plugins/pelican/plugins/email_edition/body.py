@@ -22,8 +22,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup, Tag
-from newsletter.feeds import clean_feed_html
-from pyodide_widgets.feeds import feed_html
+from plugin_core.feed_html import clean_feed_html, without_live_parts
 
 from .figures import make_png
 
@@ -44,7 +43,7 @@ class Image:
 def email_body(html: str, page_url: str, site_url: str, output_dir: Path,
                figure_scale: float = 2.0) -> tuple[BeautifulSoup, list[Image]]:
     """The body of the email for an issue's `html` (Pelican's content with SITEURL links)."""
-    html = clean_feed_html(feed_html(html, page_url), page_url)
+    html = clean_feed_html(without_live_parts(html, page_url), page_url)
     soup = BeautifulSoup(html, "html.parser")
     for tag in soup.find_all(REMOVED_TAGS):
         tag.decompose()

@@ -1,4 +1,4 @@
-"""`python -m email_edition send --issue SLUG [--confirm]`: what `make send-email` runs.
+"""`python -m pelican.plugins.email_edition send --issue SLUG [--confirm]`: `make send-email`.
 
 Without --confirm it is a dry run: it reads everything, checks everything it
 can without connecting, and prints what would be sent. Every error is one
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from footprint.units import format_bytes
+from plugin_core.units import format_bytes
 
 from .message import parse
 from .sending import plan, send_all
@@ -32,7 +32,7 @@ class CommandError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m email_edition",
+    parser = argparse.ArgumentParser(prog="python -m pelican.plugins.email_edition",
                                      description="Send an issue's email to the subscriber list.")
     commands = parser.add_subparsers(dest="command", required=True)
     send = commands.add_parser("send", help="send output/email/<issue>.eml to every subscriber")

@@ -14,6 +14,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from plugin_core.email_link import TransferModel
+
 from .body import Image, email_body
 from .footprint import EmailFootprint, describe, measure
 from .issue import Issue
@@ -38,7 +40,7 @@ class Edition:
 
 
 def build_edition(issue: Issue, settings: EmailSettings, links: Links, output_dir: Path,
-                  grid_intensity: float, green_hosting_factor: float) -> Edition:
+                  model: TransferModel) -> Edition:
     """The email of `issue`, its footer stating its own footprint."""
     body, images = email_body(issue.html, issue.url, settings.site_url, output_dir, settings.figure_scale)
 
@@ -48,10 +50,9 @@ def build_edition(issue: Issue, settings: EmailSettings, links: Links, output_di
         message = compose(issue, text, html, settings)
         data = to_bytes(message)
         text_bytes, html_bytes = part_sizes(message)
-        return data, measure(len(data), html_bytes, text_bytes, images, grid_intensity,
-                             green_hosting_factor)
+        return data, measure(len(data), html_bytes, text_bytes, images, model)
 
-    sentence = describe(measure(0, 0, 0, images, grid_intensity, green_hosting_factor))
+    sentence = describe(measure(0, 0, 0, images, model))
     seen: set[str] = set()
     for _ in range(MAX_ROUNDS):
         data, footprint = attempt(sentence)

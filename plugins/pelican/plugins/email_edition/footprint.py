@@ -1,7 +1,8 @@
 """What one copy of an email costs: its bytes, the images it loads, CO2e under SWD v4.
 
-The same model and grid intensity as the site's pages (the footprint plugin's
-`swd` port of CO2.js and its settings), so an email and a page compare. An
+The same model and grid intensity as the site's pages (plugin_core.swd, the
+port of CO2.js, priced by the footprint plugin's TransferModel), so an email
+and a page compare. An
 email's bytes travel from the sender's server through the network to the
 reader's device, the same three segments the model counts for a page; the
 figures are an estimate and are worded as one. No Pelican import here.
@@ -12,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from footprint.swd import MODEL_NAME, estimate
-from footprint.units import format_bytes, format_grams
+from plugin_core.email_link import TransferModel
+from plugin_core.swd import MODEL_NAME
+from plugin_core.units import format_bytes, format_grams
 
 from .body import Image
 
@@ -37,7 +39,7 @@ class EmailFootprint:
 
 
 def measure(message_bytes: int, html_bytes: int, text_bytes: int, images: Iterable[Image],
-            grid_intensity: float, green_hosting_factor: float) -> EmailFootprint:
+            model: TransferModel) -> EmailFootprint:
     """The footprint of a message of `message_bytes` that shows `images`."""
     images = list(images)
     known = {image.url: image.bytes for image in images if image.bytes is not None}
@@ -49,8 +51,8 @@ def measure(message_bytes: int, html_bytes: int, text_bytes: int, images: Iterab
         image_bytes=image_bytes,
         images=len(known),
         unknown_images=len({image.url for image in images if image.bytes is None}),
-        co2e_grams=estimate(message_bytes + image_bytes, grid_intensity, green_hosting_factor).co2e_grams,
-        message_co2e_grams=estimate(message_bytes, grid_intensity, green_hosting_factor).co2e_grams,
+        co2e_grams=model.co2e_grams(message_bytes + image_bytes),
+        message_co2e_grams=model.co2e_grams(message_bytes),
     )
 
 

@@ -1,8 +1,8 @@
 """What the email needs of an issue, read once from Pelican's article.
 
 The rest of the package works on these records, never on Pelican objects:
-`from_article` is the one place that knows the attributes of an article
-(and the `demo_results` the measured_demos plugin puts on it).
+`from_article` is the one place that knows the attributes of an article; the
+demos' results come from measured_demos' DemoBuild (plugin_core.demo_link).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from markupsafe import Markup
-from measured_demos.render import co2e_text, energy_text
+from plugin_core.demo_link import DemoResult
+from plugin_core.units import co2e_text, energy_text
 
 
 @dataclass(frozen=True)
@@ -62,15 +63,15 @@ def plain(text: Any) -> str:
     return html.unescape(Markup(str(text or "")).striptags())
 
 
-def from_article(article: Any, site_url: str) -> Issue:
-    """The record of a Pelican article; `site_url` is absolute."""
+def from_article(article: Any, site_url: str, results: tuple[DemoResult, ...] = ()) -> Issue:
+    """The record of a Pelican article; `site_url` is absolute, `results` its demos'."""
     date = article.date
     if date.tzinfo is None:
         date = date.replace(tzinfo=UTC)
     demos = tuple(
         DemoCost(str(result.script), float(result.energy_joules), float(result.co2e_grams),
                  str(result.method))
-        for result in getattr(article, "demo_results", None) or ()
+        for result in results
     )
     return Issue(
         slug=str(article.slug),

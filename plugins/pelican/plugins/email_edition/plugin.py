@@ -1,151 +1,83 @@
-"""Signal wiring: every published issue as an email, once the site is written.
+"""Wiring: every published issue as an email, once the site is written.
 
-    initialized                 forget the previous run's articles
-    article_generator_finalized remember the published articles
-    finalized                   build each issue's email (PNG figures, footprint), write
-                                `EMAIL_SAVE_AS` files, put the footprint on the article
+    start (core)             read and check the EMAIL_* settings (bad values are
+                             content errors naming the setting; then no email is written)
+    content (core, OTHER)    remember the published issues
+    finish (core, OTHER)     build each issue's email (PNG figures, footprint), write the
+                             `EMAIL_SAVE_AS` files, publish the EmailEditions
 
-Register before `footprint`: its `finalized` receiver lists the emails'
-footprints on the Footprint page (from `article.email_edition`).
+The core runs the finish step after the pages are written and before the
+footprint's, which lists the EmailEditions on the Footprint page; the email
+prices its own bytes with the footprint's TransferModel. PLUGINS may list
+the plugins in any order.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from footprint.settings import read_settings as read_footprint_settings
-from footprint.units import format_bytes, format_grams
-from newsletter import problems
-from pelican import signals
-from pelican.log import console
+from plugin_core import build as core
+from plugin_core import problems
+from plugin_core.build import Build, MissingLinkError, Step
+from plugin_core.demo_link import DemoBuild
+from plugin_core.email_link import EmailEditions, TransferModel
 
-from .edition import build_edition
-from .figures import FigureError
-from .footprint import EmailFootprint
-from .issue import from_article
-from .layout import site_links
 from .settings import EmailSettings, EmailSettingsError, read_settings
 
 logger = logging.getLogger(__name__)
 
-_articles: list[Any] = []
-
-
-class EmailEditionError(Exception):
-    """The emails cannot be built; the message says how to fix it (Pelican exits 1)."""
-
-    exitcode = 1
-
-
-def forget(pelican: Any) -> None:
-    _articles.clear()
-
-
-def remember(generator: Any) -> None:
-    _articles[:] = list(generator.articles)
-
-
-def write_emails(pelican: Any) -> None:
-    """Build the emails; an author's mistake ends the build with its message, no traceback
-    (Pelican logs any exception with one, so this exits by SystemExit after logging)."""
-    if not _articles:
-        return
-    try:
-        _build_all(pelican)
-        problems.raise_if_any(str(pelican.settings.get("NEWSLETTER_ON_ERROR", "fail")))
-    except (EmailEditionError, EmailSettingsError, problems.BuildError) as error:
-        prefix = "" if isinstance(error, EmailEditionError | problems.BuildError) else "email_edition: "
-        logger.critical("%s%s", prefix, error)
-        raise SystemExit(1) from None
-
-
-def _build_all(pelican: Any) -> None:
-    settings = read_settings(pelican.settings)
-    selected = _selected(settings)
-    footprint = read_footprint_settings(pelican.settings)
-    feed = pelican.settings.get("FEED_ALL_ATOM") or pelican.settings.get("FEED_ALL_RSS") or ""
-    links = site_links(settings, footprint.page_url, str(feed))
-    output = Path(pelican.output_path)
-    for article in _articles:  # every issue, for the Footprint page; files for the selected ones
-        try:
-            edition = build_edition(from_article(article, settings.site_url), settings, links, output,
-                                    footprint.grid_intensity, footprint.green_hosting_factor)
-        except FigureError as error:
-            problems.report(_source(article), 1, str(error))
-            continue
-        path = _write(edition.data, article, settings, output) if article in selected else None
-        article.email_edition = _Record(path, edition.footprint)
-        _check_budget(article, edition.footprint.html_bytes, settings)
-        if path is not None:
-            console.print(
-                f"email_edition: {path}: {format_bytes(edition.footprint.message_bytes)} "
-                f"(HTML part {format_bytes(edition.footprint.html_bytes)} of "
-                f"{format_bytes(settings.html_budget_bytes)}), figures "
-                f"{format_bytes(edition.footprint.image_bytes)}, "
-                f"{format_grams(edition.footprint.co2e_grams)} CO2e per copy".replace("\u00a0", " ")
-            )
+PLUGIN = "email_edition"
 
 
 @dataclass(frozen=True)
-class _Record:
-    """What the Footprint page shows of an issue's email (`article.email_edition`)."""
+class PublishedIssues:
+    """The articles Pelican publishes in this run (its `articles`: no drafts, hidden or translations)."""
 
-    path: str | None  # the .eml written, None when this build wrote none for the issue
-    footprint: EmailFootprint
-
-
-def _selected(settings: EmailSettings) -> list[Any]:
-    if not settings.only_issue:
-        return list(_articles)
-    chosen = [article for article in _articles if article.slug == settings.only_issue]
-    if not chosen:
-        slugs = ", ".join(sorted(article.slug for article in _articles))
-        raise EmailEditionError(
-            f"email_edition: no published issue has the slug {settings.only_issue!r} "
-            f"(ISSUE / EMAIL_ISSUE); the issues are: {slugs}"
-        )
-    return chosen
+    articles: tuple[Any, ...]
 
 
-def _write(data: bytes, article: Any, settings: EmailSettings, output: Path) -> str | None:
-    if not settings.save_as:
-        return None
-    relative = settings.save_as.format(slug=article.slug)
-    target = output / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)
-    return _source_like(target)
-
-
-def _check_budget(article: Any, html_bytes: int, settings: EmailSettings) -> None:
-    if html_bytes > settings.html_budget_bytes:
-        problems.report(
-            _source(article), 1,
-            f"the email's HTML part is {html_bytes:,} bytes, over EMAIL_HTML_BUDGET_BYTES "
-            f"({settings.html_budget_bytes:,}; Gmail clips larger messages): shorten the issue "
-            "or split it in two",
-        )
-
-
-def _source(article: Any) -> str:
-    return _source_like(Path(article.source_path))
-
-
-def _source_like(path: Path) -> str:
-    """`path` relative to the working directory (the project root) when it is inside it."""
+def read_email_settings(build: Build) -> None:
+    """Publish the settings, unless one is wrong (each is reported, naming the setting)."""
+    before = len(problems.reported())
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+        settings = read_settings(build.settings, strict=False)
+    except EmailSettingsError as error:
+        problems.report("settings", None, f"email_edition: {error}")
+        return
+    if len(problems.reported()) == before:
+        build.publish(settings)
+    else:
+        logger.error("email_edition: no email is written until the settings above are fixed")
+
+
+def remember_issues(build: Build, generators: list[Any]) -> None:
+    articles = [article for generator in generators for article in getattr(generator, "articles", None) or ()]
+    build.publish(PublishedIssues(tuple(articles)))
+
+
+def write_emails(build: Build, pelican: Any) -> None:
+    settings = build.find(EmailSettings)
+    issues = build.find(PublishedIssues)
+    if settings is None or issues is None or not issues.articles:
+        return
+    try:
+        model = build.require(TransferModel, "the email edition (each email states its footprint)",
+                              "footprint")
+    except MissingLinkError as error:
+        problems.report("settings", None, str(error))
+        return
+    from .writing import write_all  # bs4, css-inline and resvg: only when emails are built
+
+    editions = write_all(issues.articles, settings, model, build.find(DemoBuild), pelican.settings,
+                         Path(pelican.output_path))
+    build.publish(EmailEditions(editions))
 
 
 def register() -> None:
-    signals.initialized.connect(forget)
-    signals.article_generator_finalized.connect(remember)
-    signals.finalized.connect(write_emails)
+    core.register()
+    core.on_start(PLUGIN, read_email_settings)
+    core.on_content(Step.OTHER, PLUGIN, remember_issues)
+    core.on_finish(Step.OTHER, PLUGIN, write_emails)

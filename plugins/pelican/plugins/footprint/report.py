@@ -1,9 +1,10 @@
 """The footprint report: what the site cost, as one JSON-ready dict.
 
-Built here from the measured pages, the demos (plugin_core.demo_link.DemoBuild)
-and the build's own energy. The same dict is written to `/footprint.json` (stable keys, `schema` is
-bumped on any breaking change) and rendered by the `footprint.html`
-template, so the page and the JSON can never disagree.
+Built here from the measured pages, the demos (plugin_core.demo_link.DemoBuild),
+the emails (plugin_core.email_link.EmailEditions) and the build's own energy.
+The same dict is written to `/footprint.json` (stable keys, `schema` is bumped
+on any breaking change) and rendered by the `footprint.html` template, so the
+page and the JSON can never disagree.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from markupsafe import Markup
 from plugin_core.compression import file_transfer_size
 from plugin_core.demo_link import DemoBuild, EnergyReading
+from plugin_core.email_link import EmailEditions
 from plugin_core.swd import (
     CO2JS_PACKAGE,
     CO2JS_URL,
@@ -110,24 +112,21 @@ def demo_rows(demos: DemoBuild | None) -> list[dict[str, Any]]:
     return rows
 
 
-def email_rows(contents: Iterable[Any]) -> list[dict[str, Any]]:
-    """Every issue's email (`obj.email_edition`, set by the email_edition plugin)."""
-    rows = []
-    for content in contents:
-        edition = getattr(content, "email_edition", None)
-        if edition is None:
-            continue
-        footprint = edition.footprint
-        rows.append({
-            "page_title": _plain(getattr(content, "title", "")),
-            "page_url": str(getattr(content, "url", "")),
-            "message_bytes": footprint.message_bytes,
-            "html_bytes": footprint.html_bytes,
-            "text_bytes": footprint.text_bytes,
-            "image_bytes": footprint.image_bytes,
-            "co2e_grams_per_copy": footprint.co2e_grams,
-            "message_co2e_grams_per_copy": footprint.message_co2e_grams,
-        })
+def email_rows(emails: EmailEditions | None) -> list[dict[str, Any]]:
+    """Every issue's email (from the email_edition plugin), sorted by page."""
+    rows = [
+        {
+            "page_title": email.page_title,
+            "page_url": email.page_url,
+            "message_bytes": email.message_bytes,
+            "html_bytes": email.html_bytes,
+            "text_bytes": email.text_bytes,
+            "image_bytes": email.image_bytes,
+            "co2e_grams_per_copy": email.co2e_grams,
+            "message_co2e_grams_per_copy": email.message_co2e_grams,
+        }
+        for email in (emails.rows if emails else ())
+    ]
     return sorted(rows, key=lambda row: row["page_url"])
 
 
