@@ -10,7 +10,7 @@ PUBLISHCONF := publishconf.py
 PORT ?= 8000
 PELICANOPTS ?=
 
-.PHONY: help html regenerate serve devserver clean publish test lint bench install install-test chromium java
+.PHONY: help html regenerate serve devserver clean publish test lint bench install install-test chromium java email send-email
 
 help:
 	@echo "make html        install what is needed (.venv, npm packages) and build the site into $(OUTPUTDIR)/"
@@ -19,6 +19,8 @@ help:
 	@echo "make publish     build for the web with $(PUBLISHCONF)"
 	@echo "make test        install the test tools (and Debian's chromium) and run the whole suite"
 	@echo "make bench       run the benchmarks in bench/"
+	@echo "make email       build the published site and each issue as an email in $(OUTPUTDIR)/email/ (ISSUE=<slug>: one)"
+	@echo "make send-email  ISSUE=<slug>: dry run of sending it to the subscriber list; CONFIRM=yes sends"
 	@echo "make clean       remove $(OUTPUTDIR)/"
 
 # The virtualenv is rebuilt when the pinned requirements change. The plugins are
@@ -93,3 +95,14 @@ test: install-test
 
 bench: install-test
 	@for script in bench/*.py; do echo "== $$script"; $(PYTHON) $$script || exit 1; done
+
+# Email edition (README, "Email"): build the published site and each issue's .eml under
+# $(OUTPUTDIR)/email/ (ISSUE=<slug> writes that one only); send one issue to the list.
+ISSUE ?=
+CONFIRM ?=
+email: install
+	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) -e 'EMAIL_ISSUE="$(ISSUE)"' $(PELICANOPTS)
+
+send-email: install
+	$(PYTHON) -m pelican.plugins.email_edition send --settings $(PUBLISHCONF) --output $(OUTPUTDIR) \
+		--issue "$(ISSUE)" $(if $(filter yes,$(CONFIRM)),--confirm)

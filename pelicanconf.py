@@ -31,7 +31,7 @@ SUMMARY_MAX_LENGTH = 60
 THEME = "theme"
 # Pelican namespace plugins (pelican.plugins.<name>), installed from plugins/ by `make html`
 # (`pip install -e .`). Their order does not matter: the core runs their steps in order.
-PLUGINS = ["newsletter", "measured_demos", "pyodide_widgets", "reader_site", "footprint"]
+PLUGINS = ["newsletter", "measured_demos", "pyodide_widgets", "reader_site", "email_edition", "footprint"]
 
 ARTICLE_URL = "issues/{slug}/"
 ARTICLE_SAVE_AS = "issues/{slug}/index.html"
@@ -124,3 +124,13 @@ PYODIDE_WIDGETS_PATH = str(PROJECT_ROOT / "widgets")  # widgets/<name>.py
 PYODIDE_COMPRESS_CACHE = str(PROJECT_ROOT / ".cache" / "pyodide_widgets")  # brotli copies
 CPU_WATTS_PER_CORE = None  # None: look the CPU model up, else 12 W (Green Algorithms)
 MEMORY_WATTS_PER_GB = 0.3725  # Green Algorithms v2.2
+
+# --- email edition ---
+# Every issue as an email in output/email/<slug>.eml (`make email`, `make send-email`;
+# README, "Email"). Links point to SITEURL: `make email` builds with publishconf.py.
+EMAIL_FROM = "Low-Carbon Computing Letter <letter@lowcarbon-letter.example.org>"
+EMAIL_UNSUBSCRIBE_MAILTO = "unsubscribe@lowcarbon-letter.example.org"
+EMAIL_UNSUBSCRIBE_URL = None  # e.g. "https://lowcarbon-letter.example.org/unsubscribe?email={email}"
+EMAIL_SUBSCRIBERS = "subscribers.csv"  # never committed (.gitignore); see subscribers.example.csv
+EMAIL_SEND_LOG_PATH = "email-sent"  # what was sent, per issue, so a stopped run can resume
+EMAIL_MESSAGES_PER_MINUTE = 30

@@ -7,7 +7,9 @@
 - placeholders: what a directive leaves until its plugin fills it;
 - publishing, compression: atomic writes, hashed names, `.br`/`.gz` twins;
 - settings, carbon: one way to read and check settings, and the shared carbon ones;
-- numbers: significant figures;
+- numbers, units: significant figures; bytes, grams, joules and CO2e as readers see them;
+- swd: the Sustainable Web Design v4 model (a port of CO2.js) for any transfer of bytes;
+- feed_html: HTML for feeds and mail (absolute links, no scripts, live parts as links);
 - build: the order of the plugins' steps and the typed links between them;
 - demo_link: the types the measured_demos plugin hands to the others.
 

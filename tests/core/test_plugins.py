@@ -8,7 +8,7 @@ import sys
 
 from tests.helpers import PROJECT, build_site, log_of, write_site
 
-ALL_PLUGINS = ["newsletter", "measured_demos", "pyodide_widgets", "footprint"]
+ALL_PLUGINS = ["newsletter", "measured_demos", "pyodide_widgets", "email_edition", "footprint"]
 
 HIDDEN_ISSUE = """\
     Title: Hidden issue with a live model
@@ -62,6 +62,10 @@ def test_hidden_issue_renders_its_widget_and_counts_on_the_footprint_page(tmp_pa
     report = json.loads((tmp_path / "output" / "footprint.json").read_text())
     assert [demo["script"] for demo in report["demos"]] == ["demos/widget_iris.py"]
     assert report["demos"][0]["page_title"] == "Hidden issue with a live model"
+    # The email edition runs before the footprint whatever the order: published issues only.
+    assert [email["page_url"] for email in report["emails"]] == ["issues/plain-issue/"]
+    assert (tmp_path / "output" / "email" / "plain-issue.eml").is_file()
+    assert 'id="email"' in (tmp_path / "output" / "footprint" / "index.html").read_text()
 
 
 def test_widgets_without_the_demos_plugin_say_which_plugin_to_add(tmp_path):
@@ -73,13 +77,22 @@ def test_widgets_without_the_demos_plugin_say_which_plugin_to_add(tmp_path):
     assert "Traceback" not in log
 
 
+def test_emails_without_the_footprint_plugin_say_which_plugin_to_add(tmp_path):
+    result = build(tmp_path, {"issues/plain.md": PLAIN_ISSUE}, PLUGINS=["email_edition"])
+    log = " ".join(log_of(result).split())
+    assert result.returncode != 0
+    assert "email edition (each email states its footprint) needs the footprint plugin" in log
+    assert "add 'footprint' to PLUGINS" in log and "Traceback" not in log
+
+
 def test_a_bad_value_for_any_setting_is_a_content_error_naming_it(tmp_path):
+    from pelican.plugins.email_edition.settings import SETTINGS as EMAIL
     from pelican.plugins.footprint.settings import SETTINGS as FOOTPRINT
     from pelican.plugins.measured_demos.settings import SETTINGS as DEMOS
     from pelican.plugins.pyodide_widgets.settings import _settings as widget_settings
     from plugin_core.build import CORE_SETTINGS
 
-    names = [spec.name for spec in (*CORE_SETTINGS, *DEMOS, *FOOTPRINT, *widget_settings(PROJECT))]
+    names = [spec.name for spec in (*CORE_SETTINGS, *DEMOS, *FOOTPRINT, *EMAIL, *widget_settings(PROJECT))]
     bad = {name: {"not": "valid"} for name in names}
     result = build(tmp_path, {"issues/plain.md": PLAIN_ISSUE}, PLUGINS=ALL_PLUGINS, **bad)
     log = " ".join(log_of(result).split())
@@ -87,19 +100,22 @@ def test_a_bad_value_for_any_setting_is_a_content_error_naming_it(tmp_path):
     for name in names:
         assert f"setting {name} = {{'not': 'valid'}} is not valid: expected" in log, name
     assert "Traceback" not in log.split("content error(s); the build failed")[0]
+    assert not (tmp_path / "output" / "email").exists()  # no email from wrong settings
 
 
 def test_importing_the_plugins_loads_no_heavy_library():
     code = (
         "import sys, pelican.plugins.newsletter, pelican.plugins.measured_demos, "
-        "pelican.plugins.pyodide_widgets, pelican.plugins.footprint\n"
-        "print(sorted(m for m in ('matplotlib', 'numpy', 'sklearn', 'pynvml') if m in sys.modules))"
+        "pelican.plugins.pyodide_widgets, pelican.plugins.footprint, pelican.plugins.email_edition\n"
+        "print(sorted(m for m in ('matplotlib', 'numpy', 'sklearn', 'pynvml', 'bs4', 'css_inline', "
+        "'resvg_py') if m in sys.modules))"
     )
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert found.stdout.strip() == "[]"
 
 
 def test_every_setting_has_a_readme_row_or_heading():
+    from pelican.plugins.email_edition.settings import SETTINGS as EMAIL
     from pelican.plugins.footprint.settings import SETTINGS as FOOTPRINT
     from pelican.plugins.measured_demos.settings import SETTINGS as DEMOS
     from pelican.plugins.pyodide_widgets.settings import _settings as widget_settings
@@ -116,6 +132,6 @@ def test_every_setting_has_a_readme_row_or_heading():
         if line.startswith("| `")
         for name in line.split("|")[1].split(",")
     }
-    specs = (*CORE_SETTINGS, *DEMOS, *FOOTPRINT, *widget_settings(PROJECT))
+    specs = (*CORE_SETTINGS, *DEMOS, *FOOTPRINT, *EMAIL, *widget_settings(PROJECT))
     missing = [spec.name for spec in specs if spec.name not in documented]
     assert missing == []

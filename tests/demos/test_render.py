@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pelican.plugins.measured_demos.render import co2e_text, energy_text, render_demo, render_failure
+from pelican.plugins.measured_demos.render import render_demo, render_failure
 from plugin_core.carbon import CarbonIntensity
 from plugin_core.demo_link import DemoFailure, DemoResult, EnergyReading
+from plugin_core.units import co2e_text, energy_text
 
 
 def result(**changes) -> DemoResult:

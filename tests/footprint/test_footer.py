@@ -6,9 +6,9 @@ import gzip
 import random
 
 from pelican.plugins.footprint.footer import has_slot, stamp, with_stamp
-from pelican.plugins.footprint.swd import co2e_grams
 from pelican.plugins.footprint.transfer import SiteOrigin, measure_html
-from pelican.plugins.footprint.units import format_bytes, format_grams
+from plugin_core.swd import co2e_grams
+from plugin_core.units import format_bytes, format_grams
 
 SLOT = "<!--footprint:page--><!--/footprint:page-->"
 

@@ -22,7 +22,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from pelican.plugins.footprint.units import format_bytes, format_grams, format_joules
+from plugin_core.units import format_bytes, format_grams, format_joules
 
 from tests.helpers import PROJECT, build_site, log_of, write_site
 

@@ -1,6 +1,6 @@
 """Feed HTML gets absolute URLs and loses scripts."""
 
-from pelican.plugins.newsletter.feeds import clean_feed_html
+from plugin_core.feed_html import clean_feed_html
 
 
 def test_relative_urls_become_absolute_and_others_stay():

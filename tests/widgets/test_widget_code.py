@@ -9,8 +9,8 @@ import sys
 import pytest
 from pelican.plugins.pyodide_widgets import widget_modules
 from pelican.plugins.pyodide_widgets.directive import WidgetRequest
-from pelican.plugins.pyodide_widgets.feeds import feed_html
 from plugin_core import placeholders
+from plugin_core.feed_html import without_live_parts
 
 from tests.helpers import PROJECT
 from tests.widgets.conftest import load_widget_module
@@ -80,11 +80,11 @@ def test_placeholder_round_trips():
     assert [WidgetRequest(**payload) for payload in placeholders.find("widget", encoded)] == [request]
 
 
-def test_feed_html_swaps_live_part_for_a_link():
+def test_without_live_parts_swaps_live_part_for_a_link():
     html = (
         '<figure class="pw-widget" id="widget-x-1"><p>static</p><!--pw-live--><button>Run</button>'
         "<!--/pw-live--><noscript><p>JS</p></noscript></figure>"
     )
-    out = feed_html(html, "https://example.org/issues/a/")
+    out = without_live_parts(html, "https://example.org/issues/a/")
     assert "<button" not in out and "noscript" not in out and "<p>static</p>" in out
     assert 'href="https://example.org/issues/a/#widget-x-1"' in out

@@ -25,6 +25,7 @@ from typing import Any
 
 from plugin_core.carbon import CarbonSettings
 from plugin_core.demo_link import BuildEnergy
+from plugin_core.email_link import EmailEditions
 from plugin_core.publishing import write_atomically
 
 from .assets import hash_assets, precompress, remove_stale_twins, rewrite_html
@@ -35,6 +36,7 @@ from .report import (
     PageEntry,
     build_energy_report,
     build_report,
+    email_rows,
     page_row,
     runtime_report,
     to_json,
@@ -77,10 +79,16 @@ def title_of(output: Path, path: str, site_name: str) -> str:
     return title or path
 
 
-def finish(state: BuildState, energy: BuildEnergy | None, carbon: CarbonSettings) -> dict[str, Any]:
+def finish(
+    state: BuildState,
+    energy: BuildEnergy | None,
+    carbon: CarbonSettings,
+    emails: EmailEditions | None = None,
+) -> dict[str, Any]:
     """Run steps 1-5; returns the report written to the JSON file.
 
-    `energy` is the build's own meter (from measured_demos), None without it.
+    `energy` is the build's own meter (from measured_demos), None without it;
+    `emails` are the issues' emails (from email_edition), None without it.
     """
     settings, output = state.settings, state.output_dir
     origin = SiteOrigin(output, settings.site_url)
@@ -105,6 +113,7 @@ def finish(state: BuildState, energy: BuildEnergy | None, carbon: CarbonSettings
     loaded = {resource["path"] for row in rows for resource in row["resources"]}
     runtime = runtime_report(output, settings, loaded)
     demos = state.demos
+    emails_report = email_rows(emails)
     generated_at = datetime.now(UTC).isoformat(timespec="seconds")
 
     def report_for(page_rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -116,6 +125,7 @@ def finish(state: BuildState, energy: BuildEnergy | None, carbon: CarbonSettings
             runtime=runtime,
             build=build,
             generated_at=generated_at,
+            emails=emails_report,
         )
 
     report = report_for(rows)

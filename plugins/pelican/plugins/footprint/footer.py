@@ -21,11 +21,11 @@ from dataclasses import dataclass, replace
 from html import escape
 
 from plugin_core.compression import encoded_size
+from plugin_core.swd import estimate
+from plugin_core.units import format_bytes, format_grams
 
 from .fixed_point import padding, settle
-from .swd import estimate
 from .transfer import PageTransfer
-from .units import format_bytes, format_grams
 
 logger = logging.getLogger(__name__)
 

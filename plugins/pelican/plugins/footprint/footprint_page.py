@@ -19,13 +19,20 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 from plugin_core.build import Build
+from plugin_core.numbers import significant
+from plugin_core.units import format_bytes, format_grams, format_joules
 
 from .settings import FootprintSettings
-from .units import format_bytes, format_grams, format_joules, sentence, significant
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "footprint"
 PAGE_NAME = "footprint"
+
+
+def sentence(text: str) -> str:
+    """`text` with a capital first letter and a full stop, the rest untouched."""
+    text = str(text).strip().rstrip(".")
+    return f"{text[:1].upper()}{text[1:]}." if text else ""
 
 
 class FootprintGenerator(Generator):

@@ -1,10 +1,11 @@
 """Signal wiring: the Footprint page's generator, note what is written, account at the end.
 
-    start (core)          read and check the settings; begin this run's BuildState
+    start (core)          read and check the settings; begin this run's BuildState;
+                          publish the TransferModel (the email edition prices its bytes with it)
     get_generators        add the Footprint page's generator
     content (core, last)  remember the generator; a first report with the demos
     content_written       note every HTML page written (feeds are not pages)
-    finish (core, last)   hash, stamp, report, precompress (after_build.finish)
+    finish (core, last)   hash, stamp, report (with the EmailEditions), precompress (after_build.finish)
 
 The core runs this plugin's steps after every other plugin's, whatever the
 order of PLUGINS: its last step must see every file the others wrote.
@@ -20,6 +21,7 @@ from pelican import signals
 from plugin_core import build as core
 from plugin_core.build import BUILD_KEY, Build, CoreSettings, Step
 from plugin_core.demo_link import BuildEnergy, DemoBuild
+from plugin_core.email_link import EmailEditions, TransferModel
 
 from .after_build import BuildState, finish
 from .footprint_page import FootprintGenerator
@@ -35,6 +37,7 @@ def start_build(build: Build) -> None:
     """Begin accounting for one build run (once per run, also under autoreload)."""
     settings = read_settings(build.settings)
     build.publish(settings)
+    build.publish(TransferModel(settings.grid_intensity, settings.green_hosting_factor, settings.page_url))
     build.publish(
         BuildState(
             settings=settings,
@@ -73,7 +76,7 @@ def note_written(path: str, context: dict[str, Any] | None = None) -> None:
 def finalize(build: Build, pelican: Any) -> None:
     state = build.find(BuildState)
     energy = build.find(BuildEnergy)
-    report = finish(state, energy, build.find(CoreSettings).carbon)
+    report = finish(state, energy, build.find(CoreSettings).carbon, build.find(EmailEditions))
     totals = report["totals"]
     logger.info(
         "footprint: %d pages, median %d bytes transferred (%.5f g CO2e per view); demos %.1f J; build %s J",

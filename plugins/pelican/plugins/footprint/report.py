@@ -1,9 +1,10 @@
 """The footprint report: what the site cost, as one JSON-ready dict.
 
-Built here from the measured pages, the demos (plugin_core.demo_link.DemoBuild)
-and the build's own energy. The same dict is written to `/footprint.json` (stable keys, `schema` is
-bumped on any breaking change) and rendered by the `footprint.html`
-template, so the page and the JSON can never disagree.
+Built here from the measured pages, the demos (plugin_core.demo_link.DemoBuild),
+the emails (plugin_core.email_link.EmailEditions) and the build's own energy.
+The same dict is written to `/footprint.json` (stable keys, `schema` is bumped
+on any breaking change) and rendered by the `footprint.html` template, so the
+page and the JSON can never disagree.
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ from typing import Any
 from markupsafe import Markup
 from plugin_core.compression import file_transfer_size
 from plugin_core.demo_link import DemoBuild, EnergyReading
-
-from .settings import FootprintSettings
-from .swd import (
+from plugin_core.email_link import EmailEditions
+from plugin_core.swd import (
     CO2JS_PACKAGE,
     CO2JS_URL,
     CO2JS_VERSION,
@@ -29,6 +29,8 @@ from .swd import (
     MODEL_URL,
     estimate,
 )
+
+from .settings import FootprintSettings
 from .transfer import PageTransfer
 
 SCHEMA_VERSION = 1
@@ -110,6 +112,24 @@ def demo_rows(demos: DemoBuild | None) -> list[dict[str, Any]]:
     return rows
 
 
+def email_rows(emails: EmailEditions | None) -> list[dict[str, Any]]:
+    """Every issue's email (from the email_edition plugin), sorted by page."""
+    rows = [
+        {
+            "page_title": email.page_title,
+            "page_url": email.page_url,
+            "message_bytes": email.message_bytes,
+            "html_bytes": email.html_bytes,
+            "text_bytes": email.text_bytes,
+            "image_bytes": email.image_bytes,
+            "co2e_grams_per_copy": email.co2e_grams,
+            "message_co2e_grams_per_copy": email.message_co2e_grams,
+        }
+        for email in (emails.rows if emails else ())
+    ]
+    return sorted(rows, key=lambda row: row["page_url"])
+
+
 def runtime_report(output_dir: Path, settings: FootprintSettings,
                    loaded_by_pages: set[str] = frozenset()) -> dict[str, Any]:
     """Files fetched only when a reader asks (the widget runtime, the worker, the
@@ -167,6 +187,7 @@ def build_report(
     runtime: dict[str, Any],
     build: dict[str, Any] | None,
     generated_at: str,
+    emails: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The whole report; `pages` are rows from `page_row`, sorted by path."""
     sizes = [page["transfer_bytes"] for page in pages]
@@ -194,6 +215,7 @@ def build_report(
         "demos": demos,
         "build": build,
         "widget_runtime": runtime,
+        "emails": emails or [],
         "totals": {
             "pages": len(pages),
             "pages_transfer_bytes": sum(sizes),
@@ -213,6 +235,7 @@ def build_report(
             "build_energy_joules": build["energy_joules"] if build else None,
             "build_co2e_grams": build["co2e_grams"] if build else None,
             "widget_runtime_transfer_bytes": runtime["transfer_bytes"],
+            "emails": len(emails or []),
         },
         "comparison": comparison(median_bytes, heaviest["transfer_bytes"] if heaviest else 0),
     }

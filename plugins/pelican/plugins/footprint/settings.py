@@ -14,8 +14,7 @@ from plugin_core import settings as core_settings
 from plugin_core.carbon import intensity
 from plugin_core.compression import ENCODINGS
 from plugin_core.settings import Setting, flag, number, one_of, optional, text, text_list
-
-from .swd import GLOBAL_GRID_INTENSITY
+from plugin_core.swd import GLOBAL_GRID_INTENSITY
 
 SETTINGS = (
     # None: CARBON_INTENSITY's g_per_kwh when it is set, else SWD v4's 494

@@ -16,20 +16,10 @@ from pathlib import Path
 from plugin_core.carbon import JOULES_PER_KWH
 from plugin_core.demo_link import DemoFailure, DemoResult
 from plugin_core.numbers import significant
+from plugin_core.units import co2e_text, energy_text
 
 SVG_SIZE = re.compile(rb'<svg[^>]*?\swidth="(?P<w>[\d.]+)pt"\s+height="(?P<h>[\d.]+)pt"', re.S)
 LED_BULB_WATTS = 10
-
-
-def energy_text(joules: float) -> tuple[str, str]:
-    """('12.3 J', '0.00342 Wh'): three significant figures each."""
-    return f"{significant(joules)} J", f"{significant(joules / 3600)} Wh"
-
-
-def co2e_text(grams: float) -> str:
-    if grams >= 1:
-        return f"{significant(grams)} g CO\u2082e"
-    return f"{significant(grams * 1000)} mg CO\u2082e"
 
 
 def svg_size(path: Path) -> tuple[int, int] | None:

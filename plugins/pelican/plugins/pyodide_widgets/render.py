@@ -2,7 +2,8 @@
 
 Without JavaScript (and in feeds) a reader sees the explanation and the result
 computed at build time for a sample input.  The loader unhides the part between
-the ``<!--pw-live-->`` markers; ``feeds.py`` replaces that part with a link.
+the ``<!--pw-live-->`` markers (plugin_core.feed_html); feeds and emails replace
+that part with a link.
 No Pelican import here.
 """
 
@@ -12,8 +13,8 @@ import json
 from dataclasses import dataclass
 from html import escape
 
-LIVE_START = "<!--pw-live-->"
-LIVE_END = "<!--/pw-live-->"
+from plugin_core.feed_html import LIVE_END, LIVE_START
+
 # Assumed power of a reader's device while it runs the widget, for the energy estimate.
 ASSUMED_DEVICE_WATTS = 10
 

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 
 import pytest
-from pelican.plugins.footprint import swd
+from plugin_core import swd
 
 from tests.helpers import PROJECT
 

@@ -3,8 +3,9 @@
 A line-for-line port of `SustainableWebDesign.perByte()` in CO2.js
 (npm `@tgwf/co2` 0.19.0, `dist/esm/sustainable-web-design-v4.js`), with the
 constants of its `dist/esm/constants/index.js` (`SWDV4`). The port matters
-because the figures on the footprint page must be the ones CO2.js gives; the
-test suite runs CO2.js in Node on the same byte counts to hold us to it.
+because the figures on the footprint page (and in each email's footer) must be
+the ones CO2.js gives; the test suite runs CO2.js in Node on the same byte
+counts to hold us to it.
 
 What the model does, as CO2.js implements it:
 

@@ -1,5 +1,9 @@
-"""Numbers as a reader sees them: bytes in kB/MB (decimal, as the SWD model
-counts them), grams and joules to three significant figures."""
+"""Quantities as a reader sees them, worded the same wherever they appear.
+
+Bytes in kB/MB (decimal, as the SWD model counts them), grams and joules to
+three significant figures. Shared by the footprint page, the demo labels and
+the email edition, so a figure reads the same on the page and in the inbox.
+"""
 
 from __future__ import annotations
 
@@ -30,7 +34,13 @@ def format_joules(joules: float) -> str:
     return f"{significant(joules)}\u00a0J"
 
 
-def sentence(text: str) -> str:
-    """`text` with a capital first letter and a full stop, the rest untouched."""
-    text = str(text).strip().rstrip(".")
-    return f"{text[:1].upper()}{text[1:]}." if text else ""
+def energy_text(joules: float) -> tuple[str, str]:
+    """('12.3 J', '0.00342 Wh'): three significant figures each (a demo's label)."""
+    return f"{significant(joules)} J", f"{significant(joules / 3600)} Wh"
+
+
+def co2e_text(grams: float) -> str:
+    """'2.5 g CO2e' or '2.37 mg CO2e' (a demo's label)."""
+    if grams >= 1:
+        return f"{significant(grams)} g CO\u2082e"
+    return f"{significant(grams * 1000)} mg CO\u2082e"

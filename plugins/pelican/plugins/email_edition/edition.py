@@ -1,0 +1,74 @@
+"""One issue's email, built until the size its footer states is its real size.
+
+The footer says how many bytes the message is, and that sentence is part of
+the message: render, measure, render again with the measured figures, until
+the figures shown are those of the message as written (to the 0.1 kB and
+three significant figures shown). When two roundings chase each other, a
+comment that grows by one space at a time breaks the cycle, as the
+footprint plugin does for pages. No Pelican import here.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from plugin_core.email_link import TransferModel
+
+from .body import Image, email_body
+from .footprint import EmailFootprint, describe, measure
+from .issue import Issue
+from .layout import Links, render_html, render_text
+from .message import compose, part_sizes, to_bytes
+from .settings import EmailSettings
+
+logger = logging.getLogger(__name__)
+
+MAX_ROUNDS = 8
+MAX_PADDING = 400
+
+
+@dataclass(frozen=True)
+class Edition:
+    """An issue's email, ready to write, and what it costs."""
+
+    slug: str
+    data: bytes  # the .eml
+    footprint: EmailFootprint
+    images: tuple[Image, ...]
+
+
+def build_edition(issue: Issue, settings: EmailSettings, links: Links, output_dir: Path,
+                  model: TransferModel) -> Edition:
+    """The email of `issue`, its footer stating its own footprint."""
+    body, images = email_body(issue.html, issue.url, settings.site_url, output_dir, settings.figure_scale)
+
+    def attempt(sentence: str, padding: int = 0) -> tuple[bytes, EmailFootprint]:
+        html = render_html(issue, body, sentence, settings, links, padding)
+        text = render_text(issue, body, sentence, settings, links)
+        message = compose(issue, text, html, settings)
+        data = to_bytes(message)
+        text_bytes, html_bytes = part_sizes(message)
+        return data, measure(len(data), html_bytes, text_bytes, images, model)
+
+    sentence = describe(measure(0, 0, 0, images, model))
+    seen: set[str] = set()
+    for _ in range(MAX_ROUNDS):
+        data, footprint = attempt(sentence)
+        measured = describe(footprint)
+        if measured == sentence:
+            return Edition(issue.slug, data, footprint, tuple(images))
+        seen.add(sentence)
+        if measured in seen:
+            break
+        sentence = measured
+    # The two sentences of the cycle: padding raises the size until one describes itself.
+    for candidate in (sentence, measured):
+        for padding in range(1, MAX_PADDING + 1):
+            data, footprint = attempt(candidate, padding)
+            if describe(footprint) == candidate:
+                return Edition(issue.slug, data, footprint, tuple(images))
+    logger.warning("email_edition: the footer of %s did not settle; its size may be one "
+                   "rounding step off", issue.slug)
+    return Edition(issue.slug, data, footprint, tuple(images))

@@ -1,0 +1,104 @@
+"""Every published issue's email, built; the selected ones written to the output.
+
+Every issue is built, whatever `EMAIL_ISSUE` says, so the Footprint page lists
+each email's cost; only the selected issues get a `.eml` file. An author's
+mistake (an unknown issue, an HTML part over budget, a figure that cannot be
+drawn) is a content error: the build goes on and fails at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pelican.log import console
+from plugin_core import problems
+from plugin_core.demo_link import DemoBuild, DemoResult
+from plugin_core.email_link import EmailEdition, TransferModel
+from plugin_core.publishing import write_atomically
+from plugin_core.units import format_bytes, format_grams
+
+from .edition import build_edition
+from .figures import FigureError
+from .issue import from_article, plain
+from .layout import site_links
+from .settings import EmailSettings
+
+
+def write_all(articles: Sequence[Any], settings: EmailSettings, model: TransferModel,
+              demos: DemoBuild | None, pelican_settings: Mapping[str, Any],
+              output: Path) -> tuple[EmailEdition, ...]:
+    """Build every issue's email, write the selected ones; what each costs, for the Footprint page."""
+    selected = _selected(articles, settings)
+    feed = pelican_settings.get("FEED_ALL_ATOM") or pelican_settings.get("FEED_ALL_RSS") or ""
+    links = site_links(settings, model.page_url, str(feed))
+    results = _results_by_url(demos)
+    editions = []
+    for article in articles:
+        issue = from_article(article, settings.site_url, results.get(str(article.url), ()))
+        try:
+            edition = build_edition(issue, settings, links, output, model)
+        except FigureError as error:
+            problems.report(_relative(Path(article.source_path)), 1, str(error))
+            continue
+        footprint = edition.footprint
+        editions.append(EmailEdition(
+            page_title=plain(article.title),
+            page_url=str(article.url),
+            message_bytes=footprint.message_bytes,
+            html_bytes=footprint.html_bytes,
+            text_bytes=footprint.text_bytes,
+            image_bytes=footprint.image_bytes,
+            co2e_grams=footprint.co2e_grams,
+            message_co2e_grams=footprint.message_co2e_grams,
+        ))
+        _check_budget(article, footprint.html_bytes, settings)
+        if article in selected and settings.save_as:
+            target = output / settings.save_as.format(slug=article.slug)
+            write_atomically(target, edition.data)
+            console.print(
+                f"email_edition: {_relative(target)}: {format_bytes(footprint.message_bytes)} "
+                f"(HTML part {format_bytes(footprint.html_bytes)} of "
+                f"{format_bytes(settings.html_budget_bytes)}), figures "
+                f"{format_bytes(footprint.image_bytes)}, "
+                f"{format_grams(footprint.co2e_grams)} CO2e per copy".replace("\u00a0", " ")
+            )
+    return tuple(editions)
+
+
+def _results_by_url(demos: DemoBuild | None) -> dict[str, tuple[DemoResult, ...]]:
+    """The demo results each page shows (measured_demos' DemoBuild), by the page's URL."""
+    return {page.url: page.results for page in demos.pages} if demos else {}
+
+
+def _selected(articles: Sequence[Any], settings: EmailSettings) -> list[Any]:
+    if not settings.only_issue:
+        return list(articles)
+    chosen = [article for article in articles if article.slug == settings.only_issue]
+    if not chosen:
+        slugs = ", ".join(sorted(article.slug for article in articles))
+        problems.report(
+            "settings", None,
+            f"email_edition: no published issue has the slug {settings.only_issue!r} "
+            f"(ISSUE / EMAIL_ISSUE); the issues are: {slugs}",
+        )
+    return chosen
+
+
+def _check_budget(article: Any, html_bytes: int, settings: EmailSettings) -> None:
+    if html_bytes > settings.html_budget_bytes:
+        problems.report(
+            _relative(Path(article.source_path)), 1,
+            f"the email's HTML part is {html_bytes:,} bytes, over EMAIL_HTML_BUDGET_BYTES "
+            f"({settings.html_budget_bytes:,}; Gmail clips larger messages): shorten the issue "
+            "or split it in two",
+        )
+
+
+def _relative(path: Path) -> str:
+    """`path` relative to the working directory (the project root) when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,51 @@
+"""`make email` on small sites: one issue only, unknown issues, the HTML budget."""
+
+from __future__ import annotations
+
+import json
+
+from tests.email.conftest import SITEURL
+from tests.helpers import build_site, log_of, write_site
+
+POST = """\
+    Title: {title}
+    Date: 2026-0{month}-01 08:00
+    Slug: {slug}
+
+    A short issue with [a link](https://example.net/) and an image of nothing.
+    """
+
+
+def small_site(root, extra_words: int = 0):
+    posts = {f"issues/{slug}.md": POST.format(title=slug.title(), month=n + 1, slug=slug)
+             for n, slug in enumerate(["first", "second"])}
+    if extra_words:
+        posts["issues/big.md"] = POST.format(title="Big", month=3, slug="big") + "\n    " + " ".join(
+            f"word{n}" for n in range(extra_words)) + "\n"
+    return write_site(root, posts)
+
+
+def test_issue_selects_one_email_and_the_footprint_keeps_all(tmp_path):
+    content = small_site(tmp_path)
+    result = build_site(tmp_path / "out", content, extra={"EMAIL_ISSUE": "second"}, env={"SITEURL": SITEURL})
+    assert result.returncode == 0, log_of(result)
+    assert [path.name for path in (tmp_path / "out" / "email").iterdir()] == ["second.eml"]
+    report = json.loads((tmp_path / "out" / "footprint.json").read_text())
+    assert [row["page_url"] for row in report["emails"]] == ["issues/first/", "issues/second/"]
+
+
+def test_unknown_issue_is_a_clear_error(tmp_path):
+    content = small_site(tmp_path)
+    result = build_site(tmp_path / "out", content, extra={"EMAIL_ISSUE": "thrid"}, env={"SITEURL": SITEURL})
+    assert result.returncode == 1
+    assert "no published issue has the slug 'thrid'" in log_of(result)
+    assert "first, second" in log_of(result) and "Traceback" not in log_of(result)
+
+
+def test_html_part_over_budget_fails_the_build_naming_the_post(tmp_path):
+    content = small_site(tmp_path, extra_words=2_000)
+    result = build_site(tmp_path / "out", content, extra={"EMAIL_HTML_BUDGET_BYTES": 10_000},
+                        env={"SITEURL": SITEURL})
+    assert result.returncode == 1
+    log = " ".join(log_of(result).split())
+    assert "big.md:1: the email's HTML part is" in log and "over EMAIL_HTML_BUDGET_BYTES" in log
