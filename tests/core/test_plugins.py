@@ -8,7 +8,7 @@ import sys
 
 from tests.helpers import PROJECT, build_site, log_of, write_site
 
-ALL_PLUGINS = ["newsletter", "measured_demos", "pyodide_widgets", "email_edition", "footprint"]
+ALL_PLUGINS = ["newsletter", "measured_demos", "pyodide_widgets", "reader_site", "email_edition", "footprint"]
 
 HIDDEN_ISSUE = """\
     Title: Hidden issue with a live model
@@ -89,10 +89,11 @@ def test_a_bad_value_for_any_setting_is_a_content_error_naming_it(tmp_path):
     from pelican.plugins.email_edition.settings import SETTINGS as EMAIL
     from pelican.plugins.footprint.settings import SETTINGS as FOOTPRINT
     from pelican.plugins.measured_demos.settings import SETTINGS as DEMOS
+    from pelican.plugins.reader_site.plugin import SETTINGS as READER
     from pelican.plugins.pyodide_widgets.settings import _settings as widget_settings
     from plugin_core.build import CORE_SETTINGS
 
-    names = [spec.name for spec in (*CORE_SETTINGS, *DEMOS, *FOOTPRINT, *EMAIL, *widget_settings(PROJECT))]
+    names = [spec.name for spec in (*CORE_SETTINGS, *DEMOS, *FOOTPRINT, *EMAIL, *READER, *widget_settings(PROJECT))]
     bad = {name: {"not": "valid"} for name in names}
     result = build(tmp_path, {"issues/plain.md": PLAIN_ISSUE}, PLUGINS=ALL_PLUGINS, **bad)
     log = " ".join(log_of(result).split())
@@ -118,6 +119,7 @@ def test_every_setting_has_a_readme_row_or_heading():
     from pelican.plugins.email_edition.settings import SETTINGS as EMAIL
     from pelican.plugins.footprint.settings import SETTINGS as FOOTPRINT
     from pelican.plugins.measured_demos.settings import SETTINGS as DEMOS
+    from pelican.plugins.reader_site.plugin import SETTINGS as READER
     from pelican.plugins.pyodide_widgets.settings import _settings as widget_settings
     from plugin_core.build import CORE_SETTINGS
 
@@ -132,6 +134,6 @@ def test_every_setting_has_a_readme_row_or_heading():
         if line.startswith("| `")
         for name in line.split("|")[1].split(",")
     }
-    specs = (*CORE_SETTINGS, *DEMOS, *FOOTPRINT, *EMAIL, *widget_settings(PROJECT))
+    specs = (*CORE_SETTINGS, *DEMOS, *FOOTPRINT, *EMAIL, *READER, *widget_settings(PROJECT))
     missing = [spec.name for spec in specs if spec.name not in documented]
     assert missing == []
