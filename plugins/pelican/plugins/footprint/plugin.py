@@ -33,7 +33,7 @@ PLUGIN = "footprint"
 
 def start_build(build: Build) -> None:
     """Begin accounting for one build run (once per run, also under autoreload)."""
-    settings = read_settings(build.settings)
+    settings = read_settings(build.settings, build.find(CoreSettings).carbon)
     build.publish(settings)
     build.publish(
         BuildState(
