@@ -102,6 +102,12 @@ class DemoResult:
     demo_packages: tuple[str, ...] = ()
     energy_range: EnergyRange | None = None  # None for a figure read from counters only
     region: str = ""  # where it ran (CARBON_REGION at the time), "" if not recorded
+    runs_reused: int = 0  # builds served from the cache since the entry was made
+
+    @property
+    def energy_per_run(self) -> float:
+        """Central energy of one run, PUE included when configured (what CO2e is computed from)."""
+        return self.energy_range.central_joules if self.energy_range else self.energy.joules * (self.pue or 1)
 
     @property
     def ok(self) -> bool:

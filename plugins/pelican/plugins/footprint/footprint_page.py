@@ -21,7 +21,15 @@ from pelican.utils import get_relative_path, path_to_url
 from plugin_core.build import Build
 
 from .settings import FootprintSettings
-from .units import format_bytes, format_grams, format_joules, sentence, significant
+from .units import (
+    format_bytes,
+    format_grams,
+    format_grams_range,
+    format_joules,
+    format_joules_range,
+    sentence,
+    significant,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "footprint"
@@ -40,6 +48,8 @@ class FootprintGenerator(Generator):
             "footprint_bytes": format_bytes,
             "footprint_grams": format_grams,
             "footprint_joules": format_joules,
+            "footprint_joules_range": format_joules_range,
+            "footprint_grams_range": format_grams_range,
             "footprint_significant": significant,
             "footprint_sentence": sentence,
         })

@@ -1,5 +1,6 @@
-"""Numbers as a reader sees them: bytes in kB/MB (decimal, as the SWD model
-counts them), grams and joules to three significant figures."""
+"""Numbers as a reader sees them, one unit per quantity across the site: bytes
+in kB/MB (decimal, as the SWD model counts them), CO2e in mg, energy in J with
+Wh beside it; two significant figures, as much as the estimates support."""
 
 from __future__ import annotations
 
@@ -16,18 +17,37 @@ def format_bytes(count: int | float) -> str:
     return f"{count / 1_000_000:.2f}\u00a0MB"
 
 
+DIGITS = 2
+
+
+def grouped(value: float, digits: int = DIGITS) -> str:
+    """`significant`, with thousands separated: 1,200 rather than 1200."""
+    text = significant(value, digits)
+    whole, dot, fraction = text.partition(".")
+    return f"{int(whole):,}{dot}{fraction}" if abs(value) >= 1000 else text
+
+
 def format_grams(grams: float) -> str:
-    """CO2e mass: 0.00163 g, 1.2 g, 3.4 kg."""
-    if grams >= 1000:
-        return f"{significant(grams / 1000)}\u00a0kg"
-    return f"{significant(grams)}\u00a0g"
+    """CO2e, always in mg: 1.6 mg, 1,200 mg."""
+    return f"{grouped(grams * 1000)}\u00a0mg"
 
 
 def format_joules(joules: float) -> str:
-    """Energy in J, with Wh for larger amounts: 12.3 J, 5.4 kJ (1.5 Wh)."""
-    if joules >= 1000:
-        return f"{significant(joules / 1000)}\u00a0kJ ({significant(joules / 3600)}\u00a0Wh)"
-    return f"{significant(joules)}\u00a0J"
+    """Energy, always in J with Wh beside it: 45 J (0.012 Wh)."""
+    return f"{grouped(joules)}\u00a0J ({significant(joules / 3600, DIGITS)}\u00a0Wh)"
+
+
+def format_joules_range(low: float | None, high: float | None) -> str:
+    """'range 11 to 54 J', or '' for a counter reading (no range)."""
+    if low is None or high is None:
+        return ""
+    return f"range {grouped(low)} to {grouped(high)}\u00a0J"
+
+
+def format_grams_range(low: float | None, high: float | None) -> str:
+    if low is None or high is None:
+        return ""
+    return f"range {grouped(low * 1000)} to {grouped(high * 1000)}\u00a0mg"
 
 
 def sentence(text: str) -> str:

@@ -51,6 +51,7 @@ class DemoRun:
     interval: tuple[float, float] = (0.0, 0.0)
     record: DemoRecord | None = None  # what result.json holds (cached, or this run's)
     work: Path | None = None  # temporary folder of the run
+    reuses: int = 0  # builds that used the cached entry instead of running it, this one included
 
     @property
     def figures(self) -> tuple[Path, ...]:
@@ -162,6 +163,7 @@ def _use_cache(run: DemoRun, cache: DemoCache, settings: DemoSettings) -> bool:
         return False
     run.entry = entry
     run.record = entry.record
+    run.reuses = cache.count_reuse(entry)
     return True
 
 
@@ -313,4 +315,5 @@ def result_of(
         demo_packages=record.demo_packages,
         energy_range=energy_range,
         region=record.region,
+        runs_reused=run.reuses,
     )
