@@ -31,6 +31,7 @@ class TransferCost:
 
     grams_per_byte: float
     label: str
+    encoding: str = "gzip"  # how the Footprint page counts transferred bytes
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ def start_build(build: Build) -> None:
     """Begin accounting for one build run (once per run, also under autoreload)."""
     settings = read_settings(build.settings, build.find(CoreSettings).carbon)
     build.publish(settings)
-    cost = transfer_cost(settings.grid_intensity, settings.green_hosting_factor)
+    cost = transfer_cost(settings.grid_intensity, settings.green_hosting_factor, settings.encoding)
     build.publish(cost)  # the widgets cost a reader's download with it
     build.publish(
         BuildState(

@@ -24,11 +24,12 @@ RECEIPT_FILTERS = {
 }
 
 
-def transfer_cost(grid_intensity: float, green_hosting_factor: float) -> TransferCost:
+def transfer_cost(grid_intensity: float, green_hosting_factor: float, encoding: str) -> TransferCost:
     return TransferCost(
         transfer_share_grams_per_byte(grid_intensity, green_hosting_factor),
         f"{MODEL_NAME} (CO2.js {CO2JS_VERSION}), data-centre and network share, "
         f"operational at {grid_intensity:g} g/kWh, embodied at the model's 494 g/kWh",
+        encoding,
     )
 
 

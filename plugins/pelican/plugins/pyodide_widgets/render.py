@@ -14,8 +14,6 @@ from html import escape
 
 LIVE_START = "<!--pw-live-->"
 LIVE_END = "<!--/pw-live-->"
-# Assumed power of a reader's device while it runs the widget, for the energy estimate.
-ASSUMED_DEVICE_WATTS = 10
 
 
 @dataclass(frozen=True)
