@@ -140,7 +140,8 @@ def test_a_counter_reading_says_measured_what_it_counts_and_its_resolution():
 
 
 def test_estimated_cpu_with_measured_gpu_says_which_part_is_which():
-    html = render_demo(result(method="estimate + measured (NVML)", energy_joules=30.0, estimated_joules=18.0), [])
+    mixed = result(method="estimate + measured (NVML)", energy_joules=30.0, estimated_joules=18.0)
+    html = render_demo(mixed, [])
     label = label_of(html)
     assert "<summary>How this was estimated and measured</summary>" in label
     assert "processor's part (18 J) is <strong>estimated</strong>" in label
