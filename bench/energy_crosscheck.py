@@ -126,9 +126,10 @@ def main(script: str = "demos/tiny_models.py", runs: int = 3) -> None:
         "assumptions: ours = the demo process's CPU time x W per core (12 W for an unknown CPU)"
         " + peak RSS x 0.3725 W/GB x wall time, no PUE; low end = 4 W per thread (CodeCarbon's"
         " unknown-CPU figure) for the same CPU time; high end = Green Algorithms in full (the"
-        f" {MEMORY_CAP_MB} MB memory cap as memory allocated, PUE 1.56). CodeCarbon cpu_load mode ="
-        " TDP (or 4 W per thread when unknown) x the process's CPU share over wall time, plus a RAM"
-        " power with a 10 W floor, for the whole tracked interval including its own start-up."
+        f" {MEMORY_CAP_MB} MB memory cap as memory allocated, PUE 1.56). CodeCarbon (its tracking mode"
+        " is printed above) = TDP (or 4 W per thread when unknown) x the CPU load over wall time, plus"
+        " a RAM power with a 10 W floor (machine mode: the whole machine's RAM), for the whole tracked"
+        " interval including its own start-up; its RAM term dominates for a short, small demo."
     )
 
 
