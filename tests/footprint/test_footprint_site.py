@@ -335,3 +335,4 @@ def test_repeated_builds_in_one_process_start_afresh(tmp_path):
     assert 0 < last["build"]["wall_seconds"] < first["build"]["wall_seconds"] + 30
     article = (tmp_path / "output/issues/tiny/index.html").read_text()
     assert article.count("This page:") == 1
+
