@@ -10,7 +10,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent
 
 AUTHOR = "The Low-Carbon Computing Letter"
 SITENAME = "Low-Carbon Computing Letter"
-SITESUBTITLE = "A newsletter on the energy and carbon cost of computing, with demos that measure themselves"
+SITESUBTITLE = (
+    "A newsletter on the energy and carbon cost of computing, with demos that state their own cost, "
+    "measured or estimated"
+)
 # Feeds need absolute links; pages use relative ones so the site works from any folder.
 SITEURL = os.environ.get("SITEURL", "http://localhost:8000")
 RELATIVE_URLS = True
@@ -109,14 +112,11 @@ DEMOS_MEMORY_LIMIT_MB = 2048  # address-space cap per demo; None: no cap
 DEMOS_OUTPUT_LIMIT = 20_000  # bytes of stdout (and of stderr) kept per demo
 DEMOS_WORKERS = 1  # uncached demos run at the same time; the environment variable wins
 DEMOS_RERUN = []  # scripts to run even when cached, or "all"; also `make html DEMOS_RERUN=...`
-# Carbon intensity of the electricity: world average, IEA 2019 (CodeCarbon's fallback too).
-CARBON_INTENSITY = {
-    "g_per_kwh": 475.0,
-    "region": "world average",
-    "year": 2019,
-    "source": "IEA, Global Energy & CO2 Status Report 2019",
-    "url": "https://www.iea.org/reports/global-energy-co2-status-report-2019",
-}
+# Carbon intensity of the electricity, for demos and page views alike: Ember's yearly figure
+# for this region, read at build time from the pinned npm package @tgwf/co2 (CC BY-SA 4.0).
+CARBON_REGION = "WORLD"  # ISO 3166-1 alpha-3 code (e.g. "FRA", "USA") or "WORLD"
+CARBON_CO2JS_PATH = str(PROJECT_ROOT / "node_modules" / "@tgwf" / "co2")
+CARBON_INTENSITY = None  # or your own {"g_per_kwh": ..., "region": ..., "year": ..., "source": ...}
 DATACENTER_PUE = None  # e.g. 1.56 (Green Algorithms) when the site is built in a data centre
 # --- widgets ---
 PYODIDE_NPM_PACKAGE = str(PROJECT_ROOT / "node_modules" / "pyodide")  # npm's pinned runtime

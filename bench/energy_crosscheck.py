@@ -1,10 +1,15 @@
-"""The same demo measured by this plugin and by CodeCarbon's OfflineEmissionsTracker.
+"""Where this plugin's estimate and its range sit against CodeCarbon's figure for the same demo.
 
-    .venv/bin/pip install -r requirements-bench.txt   # CodeCarbon 3.3.2, optional
-    .venv/bin/python bench/energy_crosscheck.py [demos/x.py] [runs]
+CodeCarbon 3.3.2 brings pandas and ~187 MiB of dependencies, so it lives in its own venv:
+
+    python3 -m venv .venv-bench
+    .venv-bench/bin/pip install -r requirements.txt -r requirements-bench.txt
+    .venv-bench/bin/pip install --no-deps -e .
+    .venv-bench/bin/python bench/energy_crosscheck.py [demos/x.py] [runs]
 
 CodeCarbon runs the demo inside its tracker in a fresh process (its start-up is
-counted by itself, not by us). Prints both energies, their ratio and what each assumes.
+counted by itself, not by us). Prints both energies, their ratio, our range
+(the same one a page shows) and where CodeCarbon's figure falls in it.
 """
 
 from __future__ import annotations
@@ -17,7 +22,10 @@ from pathlib import Path
 
 from _demo_bench import PROJECT, median
 from pelican.plugins.measured_demos.demo_process import RunRequest, run_demo
+from pelican.plugins.measured_demos.estimate_range import estimate_range
 from pelican.plugins.measured_demos.meter import EnergyMeter
+
+MEMORY_CAP_MB = 2048  # DEMOS_MEMORY_LIMIT_MB's default: the memory "allocated" to a demo
 
 CODECARBON = """
 import runpy, sys
@@ -32,17 +40,29 @@ print("RESULT", data.energy_consumed * 3.6e6, data.cpu_energy * 3.6e6, data.ram_
 """
 
 
-def ours(script: Path) -> tuple[float, str]:
+def ours(script: Path) -> tuple[float, float, float, str]:
+    """(low, central, high) joules and the arithmetic, as the demo's label would show them."""
     meter = EnergyMeter()
     token = meter.start()
-    outcome = run_demo(RunRequest(script=script, cwd=PROJECT), Path(tempfile.mkdtemp()))
+    request = RunRequest(script=script, cwd=PROJECT, memory_limit_mb=MEMORY_CAP_MB)
+    outcome = run_demo(request, Path(tempfile.mkdtemp()))
     reading = meter.reading(
         token,
         cpu_seconds=outcome.cpu_seconds,
         peak_rss_mb=outcome.peak_rss_mb,
         wall_seconds=outcome.wall_seconds,
     )
-    return reading.joules, f"{reading.method}: {reading.formula}"
+    span = estimate_range(
+        reading,
+        cpu_seconds=outcome.cpu_seconds,
+        wall_seconds=outcome.wall_seconds,
+        peak_rss_mb=outcome.peak_rss_mb,
+        allocated_mb=MEMORY_CAP_MB,
+        pue=None,
+    )
+    if span is None:  # a counter reading: no range
+        return reading.joules, reading.joules, reading.joules, f"{reading.method}: {reading.formula}"
+    return span.low_joules, span.central_joules, span.high_joules, f"{reading.method}: {reading.formula}"
 
 
 def codecarbon(script: Path) -> tuple[float, str]:
@@ -76,25 +96,40 @@ def main(script: str = "demos/tiny_models.py", runs: int = 3) -> None:
     if importlib.util.find_spec("codecarbon") is None:
         print(
             "CodeCarbon is not installed: this cross-check needs it as an optional extra.\n"
-            "Install it with `.venv/bin/pip install -r requirements-bench.txt` (codecarbon==3.3.2)."
+            "Install it in its own venv, as this script's docstring and the README say:\n"
+            "  python3 -m venv .venv-bench && .venv-bench/bin/pip install -r requirements.txt "
+            "-r requirements-bench.txt && .venv-bench/bin/pip install --no-deps -e ."
         )
         sys.exit(2)
     path = (PROJECT / script).resolve()
-    our_joules, their_joules = [], []
+    lows, centrals, highs, theirs = [], [], [], []
     for _ in range(runs):
-        joules, ours_how = ours(path)
-        our_joules.append(joules)
+        low, central, high, ours_how = ours(path)
+        lows.append(low)
+        centrals.append(central)
+        highs.append(high)
         joules, theirs_how = codecarbon(path)
-        their_joules.append(joules)
-    print(f"demo: {script}, {runs} interleaved runs each")
-    print(f"measured_demos: median {median(our_joules):.2f} J  ({ours_how})")
-    print(f"CodeCarbon:     median {median(their_joules):.2f} J  ({theirs_how})")
-    print(f"ratio CodeCarbon / measured_demos: {median(their_joules) / median(our_joules):.2f}")
+        theirs.append(joules)
+    low, central, high, cc = median(lows), median(centrals), median(highs), median(theirs)
+    print(f"demo: {script}, {runs} interleaved runs each (medians)")
+    print(f"measured_demos: {central:.2f} J, range {low:.2f} to {high:.2f} J  ({ours_how})")
+    print(f"CodeCarbon:     {cc:.2f} J  ({theirs_how})")
+    print(f"ratio CodeCarbon / our central value: {cc / central:.2f}")
+    if cc < low:
+        where = f"below our range, {low / cc:.2f}x under its low end"
+    elif cc > high:
+        where = f"above our range, {cc / high:.2f}x over its high end"
+    else:
+        where = f"inside our range, at {(cc - low) / (high - low):.0%} of the way from low to high"
+    print(f"CodeCarbon's figure is {where}")
     print(
-        "assumptions: measured_demos = the demo process's CPU time x W per core (12 W for an unknown CPU)"
-        " + peak RSS x 0.3725 W/GB x wall time; CodeCarbon cpu_load mode = TDP (or 4 W per thread when"
-        " unknown) x the process's CPU share over wall time, plus a RAM power with a 10 W floor, for the"
-        " whole tracked interval including its own start-up inside the tracked window."
+        "assumptions: ours = the demo process's CPU time x W per core (12 W for an unknown CPU)"
+        " + peak RSS x 0.3725 W/GB x wall time, no PUE; low end = 4 W per thread (CodeCarbon's"
+        " unknown-CPU figure) for the same CPU time; high end = Green Algorithms in full (the"
+        f" {MEMORY_CAP_MB} MB memory cap as memory allocated, PUE 1.56). CodeCarbon (its tracking mode"
+        " is printed above) = TDP (or 4 W per thread when unknown) x the CPU load over wall time, plus"
+        " a RAM power with a 10 W floor (machine mode: the whole machine's RAM), for the whole tracked"
+        " interval including its own start-up; its RAM term dominates for a short, small demo."
     )
 
 

@@ -21,6 +21,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pelican import signals
@@ -115,7 +116,8 @@ def _start(pelican: Any) -> None:
     build = Build(pelican.settings)
     pelican.settings[BUILD_KEY] = build
     values = settings.read(pelican.settings, CORE_SETTINGS, os.environ)
-    build.publish(CoreSettings(values["NEWSLETTER_ON_ERROR"], carbon.carbon_settings(values)))
+    root = Path(pelican.settings.get("PATH", ".")).resolve().parent  # the folder that holds content/
+    build.publish(CoreSettings(values["NEWSLETTER_ON_ERROR"], carbon.carbon_settings(values, root)))
     for step in _start_steps.values():
         step(build)
 

@@ -34,6 +34,38 @@ class EnergyReading:
     formula: str  # the arithmetic, in words a reader can check
     hardware: str
     exclusions: str = ""
+    # The estimated part of `joules` (the CPU and memory estimate), None when all of it
+    # was read from counters. Records written before it existed derive it from `method`.
+    estimated_joules: float | None = None
+
+    @property
+    def estimated_part(self) -> float:
+        if self.estimated_joules is not None:
+            return self.estimated_joules
+        return self.joules if self.method.startswith("estimate") else 0.0
+
+    @property
+    def kind(self) -> str:
+        """'estimated', 'measured', or 'estimated and measured': the word a reader sees."""
+        if not self.method.startswith("estimate"):
+            return "measured"
+        return "estimated and measured" if "measured" in self.method else "estimated"
+
+
+@dataclass(frozen=True)
+class EnergyRange:
+    """Where an estimate can lie: both ends defined by a named method, each cited.
+
+    All three figures are the energy the CO2e is computed from (PUE included where
+    the end applies one), in joules.
+    """
+
+    low_joules: float
+    central_joules: float
+    high_joules: float
+    low_basis: str
+    central_basis: str
+    high_basis: str
 
 
 @dataclass(frozen=True)
@@ -68,6 +100,14 @@ class DemoResult:
     failure: DemoFailure | None = None
     # Distributions the script imports itself; `packages` also has what those loaded.
     demo_packages: tuple[str, ...] = ()
+    energy_range: EnergyRange | None = None  # None for a figure read from counters only
+    region: str = ""  # where it ran (CARBON_REGION at the time), "" if not recorded
+    runs_reused: int = 0  # builds served from the cache since the entry was made
+
+    @property
+    def energy_per_run(self) -> float:
+        """Central energy of one run, PUE included when configured (what CO2e is computed from)."""
+        return self.energy_range.central_joules if self.energy_range else self.energy.joules * (self.pue or 1)
 
     @property
     def ok(self) -> bool:

@@ -116,3 +116,16 @@ def co2e_grams(transferred_bytes: int, grid_intensity: float = GLOBAL_GRID_INTEN
                green_hosting_factor: float = 0.0) -> float:
     """Grams of CO2e for one transfer; shorthand for `estimate(...).co2e_grams`."""
     return estimate(transferred_bytes, grid_intensity, green_hosting_factor).co2e_grams
+
+
+def transfer_share_grams_per_byte(grid_intensity: float, green_hosting_factor: float = 0.0) -> float:
+    """The data-centre and network share of one byte's CO2e (operational and embodied).
+
+    A reader's device is costed by the time it runs instead, so its segment is left out.
+    """
+    operational = (
+        OPERATIONAL_KWH_PER_GB_DATACENTER * grid_intensity * (1 - green_hosting_factor)
+        + OPERATIONAL_KWH_PER_GB_NETWORK * grid_intensity
+    )
+    embodied = (EMBODIED_KWH_PER_GB_DATACENTER + EMBODIED_KWH_PER_GB_NETWORK) * GLOBAL_GRID_INTENSITY
+    return (operational + embodied) / BYTES_PER_GB

@@ -89,11 +89,12 @@ def test_a_bad_value_for_any_setting_is_a_content_error_naming_it(tmp_path):
     from pelican.plugins.email_edition.settings import SETTINGS as EMAIL
     from pelican.plugins.footprint.settings import SETTINGS as FOOTPRINT
     from pelican.plugins.measured_demos.settings import SETTINGS as DEMOS
-    from pelican.plugins.reader_site.plugin import SETTINGS as READER
     from pelican.plugins.pyodide_widgets.settings import _settings as widget_settings
+    from pelican.plugins.reader_site.plugin import SETTINGS as READER
     from plugin_core.build import CORE_SETTINGS
 
-    names = [spec.name for spec in (*CORE_SETTINGS, *DEMOS, *FOOTPRINT, *EMAIL, *READER, *widget_settings(PROJECT))]
+    specs = (*CORE_SETTINGS, *DEMOS, *FOOTPRINT, *EMAIL, *READER, *widget_settings(PROJECT))
+    names = [spec.name for spec in specs]
     bad = {name: {"not": "valid"} for name in names}
     result = build(tmp_path, {"issues/plain.md": PLAIN_ISSUE}, PLUGINS=ALL_PLUGINS, **bad)
     log = " ".join(log_of(result).split())
@@ -119,8 +120,8 @@ def test_every_setting_has_a_readme_row_or_heading():
     from pelican.plugins.email_edition.settings import SETTINGS as EMAIL
     from pelican.plugins.footprint.settings import SETTINGS as FOOTPRINT
     from pelican.plugins.measured_demos.settings import SETTINGS as DEMOS
-    from pelican.plugins.reader_site.plugin import SETTINGS as READER
     from pelican.plugins.pyodide_widgets.settings import _settings as widget_settings
+    from pelican.plugins.reader_site.plugin import SETTINGS as READER
     from plugin_core.build import CORE_SETTINGS
 
     readme = (PROJECT / "README.md").read_text()

@@ -166,12 +166,13 @@ def test_estimate_matches_a_hand_calculation(tmp_path):
     assert reading.joules == pytest.approx(6.149)
     assert reading.method == "estimate"
     assert "0.500 CPU-s x 12 W per core" in reading.formula and "6.149 J" in reading.formula
-    # CO2e at 475 g/kWh: 6.149 J / 3.6e6 J/kWh x 475 g/kWh = 0.81133 mg; with PUE 1.56: 1.2657 mg
+    # CO2e at 472.94 g/kWh (Ember, world): 6.149 J / 3.6e6 J/kWh x 472.94 = 0.80781 mg;
+    # with PUE 1.56: 1.26018 mg
     carbon = carbon_settings(core_settings.read({}, CARBON_SETTINGS))
-    assert carbon.co2e_grams(reading.joules) == pytest.approx(6.149 / 3.6e6 * 475)
-    assert carbon.co2e_grams(reading.joules) * 1000 == pytest.approx(0.81133, rel=1e-4)
+    assert carbon.co2e_grams(reading.joules) == pytest.approx(6.149 / 3.6e6 * 472.94)
+    assert carbon.co2e_grams(reading.joules) * 1000 == pytest.approx(0.80781, rel=1e-4)
     with_pue = carbon_settings(core_settings.read({"DATACENTER_PUE": 1.56}, CARBON_SETTINGS))
-    assert with_pue.co2e_grams(reading.joules) * 1000 == pytest.approx(1.26568, rel=1e-4)
+    assert with_pue.co2e_grams(reading.joules) * 1000 == pytest.approx(1.26018, rel=1e-4)
 
 
 def test_cpu_power_lookup_and_setting():
@@ -184,6 +185,10 @@ def test_cpu_power_lookup_and_setting():
         "Green Algorithms default for an unknown CPU",
     )
     assert meter_module.watts_per_core("anything", 4.0) == (4.0, "CPU_WATTS_PER_CORE setting")
+    # Exact model names only: an i7-8700T is a 35 W part, not the 65 W i7-8700.
+    watts, source = meter_module.watts_per_core("Intel(R) Core(TM) i7-8700T CPU @ 2.40GHz", None)
+    assert watts == pytest.approx(35 / 6) and "Intel ARK" in source
+    assert meter_module.watts_per_core("Intel(R) Core(TM) i7-8700K CPU @ 3.70GHz", None)[0] == 12.0
 
 
 def test_settings_reach_the_meter(tmp_path):
@@ -205,7 +210,7 @@ def test_process_meter_measures_the_current_process():
 def test_bad_carbon_intensity_is_reported_and_uses_the_default(caplog):
     problems.clear()
     values = core_settings.read({"CARBON_INTENSITY": {"region": "nowhere"}}, CARBON_SETTINGS)
-    assert carbon_settings(values).intensity.g_per_kwh == 475.0
+    assert carbon_settings(values).intensity.g_per_kwh == 472.94  # the default: Ember's world figure
     assert "CARBON_INTENSITY" in caplog.text
     assert any("CARBON_INTENSITY" in problem.message for problem in problems.reported())
     problems.clear()

@@ -93,9 +93,9 @@ def test_page_shows_output_figure_and_energy_label(good_site):
     figure = (root / "output" / "issues" / "good" / image["src"]).resolve()
     assert figure.is_file() and b"Rows" in figure.read_bytes()
     assert "plain demo 45" in html
-    assert html.count("How this was measured") == 2
-    assert "Running this demo used an estimated <strong>" in html and "mg CO\u2082e" in html
-    assert "Green Algorithms" in html and "world average" in html
+    assert html.count("How this was estimated") == 2  # no energy counter on these machines
+    assert "Running this demo used an <strong>estimated " in html and "mg CO\u2082e" in html
+    assert "Green Algorithms" in html and "world average" in html and "Ember" in html
     assert "Source: <code>demos/good.py</code>" in html
     assert re.search(r"Python [\d.]+ with matplotlib [\w.]+ \(imported by the demo\); loaded by those", html)
     assert re.search(r"<dt>Software</dt><dd>Python [\d.]+</dd>", html)  # plain.py imports nothing
@@ -107,8 +107,44 @@ def test_feed_carries_figures_with_absolute_urls_and_labels(good_site):
     feed = feedparser.parse((root / "output" / "feeds" / "all.atom.xml").read_text())
     content = feed.entries[0].content[0].value
     assert re.search(r'src="http://localhost:8000/demos/good-[0-9a-f]{16}/fig-1\.svg"', content), content
-    assert "How this was measured" in content and " J</strong>" in content
+    assert "How this was estimated" in content and " J</strong>" in content
     assert "rows: 3 &lt;b&gt;" in content
+
+
+ESTIMATE_BLOCK = re.compile(r'<p class="demo-cost"[^>]*>.*?</details>', re.DOTALL)
+
+
+def test_every_estimate_block_says_estimated_with_a_range_in_page_and_feed(good_site):
+    root, _, _ = good_site
+    feed = feedparser.parse((root / "output" / "feeds" / "all.atom.xml").read_text())
+    for where, html in (("page", page_of(root)), ("feed", feed.entries[0].content[0].value)):
+        blocks = ESTIMATE_BLOCK.findall(html)
+        assert len(blocks) == 2, where
+        for block in blocks:
+            assert "estimated" in block and "measured" not in block.lower(), (where, block)
+            assert re.search(r"range [\d.]+ to [\d.]+ J\)", block), (where, block)
+            assert "Exact arithmetic (not significant)" in block and "PUE not applied" in block
+
+
+def test_a_run_read_from_a_counter_says_measured(tmp_path):
+    """A fake RAPL package domain: the label says measured, what it counts, and no range."""
+    powercap = tmp_path / "powercap" / "intel-rapl:0"
+    powercap.mkdir(parents=True)
+    files = (("name", "package-0"), ("energy_uj", "5000000"), ("max_energy_range_uj", "262143328850"))
+    for name, value in files:
+        (powercap / name).write_text(value + "\n")
+    make_site(tmp_path, {"plain.md": post("Plain", "::: demo demos/plain.py\n:::\n")}, {"plain.py": PLAIN})
+    result = build(tmp_path, DEMOS_POWERCAP_PATH=str(tmp_path / "powercap"))
+    assert result.returncode == 0, log_of(result)
+    html = (tmp_path / "output" / "issues" / "plain" / "index.html").read_text()
+    feed = feedparser.parse((tmp_path / "output" / "feeds" / "all.atom.xml").read_text())
+    assert 'data-energy-method="measured"' in html
+    for block in (html, feed.entries[0].content[0].value):
+        assert "<strong>measured</strong>" in block and "measured (RAPL)" in block
+        assert "whole CPU package" in block and "1 microjoule" in block
+        assert "How this was measured" in block and "How this was estimated" not in block
+        cost = block[block.index('<p class="demo-cost"') :].split("</p>")[0]
+        assert "estimat" not in cost and "range" not in cost
 
 
 def test_second_build_runs_zero_demos(good_site):
@@ -279,7 +315,7 @@ def test_parallel_runs_say_so(tmp_path):
     result = build(tmp_path, DEMOS_WORKERS=2)
     assert result.returncode == 0, log_of(result)
     html = (tmp_path / "output" / "issues" / "par" / "index.html").read_text()
-    assert html.count("measured beside 1 other demo running at the same time") == 2
+    assert html.count("beside 1 other demo running at the same time") == 2
 
 
 def test_a_build_with_errors_prunes_nothing(tmp_path, good_site):

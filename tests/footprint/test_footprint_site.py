@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 import statistics
 import struct
@@ -143,7 +144,7 @@ def test_every_page_weight_is_exact(site, report):
 def test_each_footer_states_its_own_page(site, report):
     for page in report["pages"]:
         html = (site / page["path"]).read_text()
-        stamp = (f"This page: {format_bytes(page['transfer_bytes'])} transferred, "
+        stamp = (f"This page: {format_bytes(page['transfer_bytes'])} transferred, an estimated "
                  f"{format_grams(page['co2e_grams_per_view'])} CO<sub>2</sub>e per view.")
         assert stamp in html, page["path"]
         assert html.count("This page:") == 1
@@ -168,7 +169,8 @@ def test_totals_model_and_comparison(report):
     assert totals["heaviest_page"]["transfer_bytes"] == max(sizes)
     assert report["model"]["implementation"] == "@tgwf/co2 0.19.0"
     assert report["model"]["grid_intensity_g_per_kwh"] == 100
-    assert report["model"]["grid_intensity_source"].startswith("CARBON_INTENSITY setting (test grid")
+    assert report["model"]["grid_intensity_source"].startswith("100 g CO\u2082e/kWh, test grid, 2024")
+    assert "CARBON_INTENSITY setting" in report["model"]["grid_intensity_source"]
     comparison = report["comparison"]
     assert comparison["median_desktop_bytes"] == 2_652_000
     assert comparison["median_mobile_bytes"] == 2_311_000
@@ -201,16 +203,30 @@ def test_demos_are_listed_with_their_cost(site, report):
     assert demo["energy_joules"] > 0 and demo["cpu_seconds"] > 0
     assert demo["co2e_grams"] == pytest.approx(demo["energy_joules"] / 3.6e6 * 100)
     assert demo["method"].startswith(("estimate", "measured"))
-    assert demo["measured_at"][:2] == "20" and demo["machine"]
+    assert demo["ran_at"][:2] == "20" and demo["machine"]
+    # Hugging Face model-card fields, under their exact names, emissions in grams.
+    card = demo["co2_eq_emissions"]
+    assert set(card) == {"emissions", "source", "training_type", "geographical_location", "hardware_used"}
+    assert card["emissions"] == demo["co2e_grams"] and card["hardware_used"] == demo["machine"]
+    assert card["geographical_location"] == "test grid"  # the region recorded with the run
+    assert card["source"].startswith(("estimated", "measured"))
+    if demo["energy_kind"] == "estimated":
+        assert demo["energy_joules_low"] < demo["energy_joules"] < demo["energy_joules_high"]
+        assert demo["co2e_grams_low"] < demo["co2e_grams"] < demo["co2e_grams_high"]
     assert demo["from_cache"] is False and demo["ok"] is True
     totals = report["totals"]
     assert (totals["demos"], totals["demos_run_this_build"]) == (1, 1)
     assert totals["demos_energy_joules"] == demo["energy_joules"]
     html = (site / "footprint/index.html").read_text()
-    cell = (f'<a href="../issues/tiny/">demos/tiny_plot.py</a></td>'
+    cell = (f'<a href="../issues/tiny/">demos/tiny_plot.py</a></td><td>{demo["energy_kind"]}</td>'
             f'<td class="number">{format_joules(demo["energy_joules"])}')
     assert cell in html
-    assert demo["measured_at"] in html and demo["machine"] in html
+    assert demo["ran_at"] in html and demo["machine"] in html
+    assert "Measured on" not in html and "when they were measured" not in html
+    # One unit per quantity, two significant figures.
+    assert re.search(r"[\d.,]+\u00a0mg", html) and not re.search(r"[\d.]+\u00a0g\b", html)
+    dates = [issue["date"] for issue in report["issues"]]
+    assert dates and dates == sorted(dates)  # publication order
 
 
 def test_a_cached_demo_costs_nothing_new(tmp_path):
@@ -319,3 +335,4 @@ def test_repeated_builds_in_one_process_start_afresh(tmp_path):
     assert 0 < last["build"]["wall_seconds"] < first["build"]["wall_seconds"] + 30
     article = (tmp_path / "output/issues/tiny/index.html").read_text()
     assert article.count("This page:") == 1
+

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from pelican.plugins.footprint.settings import read_settings
+from plugin_core.carbon import ember_intensities
+
+WORLD = ember_intensities(Path("node_modules/@tgwf/co2"))["WORLD"]
 
 
 def test_defaults_do_not_touch_the_users_settings():
     user = {"SITEURL": "https://x.test"}
     settings = read_settings(user)
     assert user == {"SITEURL": "https://x.test"}
-    assert settings.grid_intensity == 494.0
-    assert settings.grid_intensity_source == "SWD v4 global average used by CO2.js"
+    # The same operational intensity as the demos: Ember's world figure from @tgwf/co2.
+    assert settings.grid_intensity == WORLD
+    assert "world average" in settings.grid_intensity_source and "Ember" in settings.grid_intensity_source
     assert (settings.encoding, settings.precompress, settings.hash_assets) == ("gzip", False, True)
     assert (settings.page_save_as, settings.json_save_as) == ("footprint/index.html", "footprint.json")
 
@@ -32,7 +37,7 @@ def test_bad_values_warn_and_fall_back(caplog):
             "FOOTPRINT_PRECOMPRESS": "yes",
             "FOOTPRINT_GREEN_HOSTING_FACTOR": 2,
         })
-    assert settings.grid_intensity == 494.0
+    assert settings.grid_intensity == WORLD
     assert settings.encoding == "gzip"
     assert settings.precompress is False
     assert settings.green_hosting_factor == 0.0

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+
+from plugin_core.units import format_bytes, format_grams
 
 from tests.helpers import build_site, log_of, write_site
 
@@ -125,3 +128,26 @@ def test_duplicate_issue_number_fails_the_build_naming_both_files(tmp_path):
     log = log_of(result)
     assert "issue number 4 is used twice" in log
     assert "issues/a.md" in log and "issues/b.md" in log
+
+
+def test_each_issue_ends_with_a_receipt_that_matches_the_footprint_page(sample_site):
+    report = json.loads((sample_site / "footprint.json").read_text())
+    demos_of = {}
+    for demo in report["demos"]:
+        demos_of.setdefault(demo["page_url"], []).append(demo)
+    for issue in report["issues"]:
+        html = (sample_site / issue["url"] / "index.html").read_text()
+        start = html.index('<section class="receipt"')
+        receipt = html[start : html.index("</section>", start)]
+        # The page's view: the same figures as its footer and the Footprint page, in mg.
+        view = format_grams(issue["co2e_grams_per_view"])
+        assert f"an estimated {view} CO<sub>2</sub>e per first view" in receipt, issue["url"]
+        assert f"({format_bytes(issue['transfer_bytes'])} transferred" in receipt
+        if demos_of.get(issue["url"]):
+            assert f"Demos ({issue['demos']}, estimated): an estimated" in receipt
+            assert "range" in receipt and "measured" not in receipt
+        if "pw-widget" in html:
+            runtime = format_bytes(report["widget_runtime"]["transfer_bytes"])
+            assert f"a first run downloads {runtime} (compressed" in receipt
+            assert "8 to 30 J per second of running on a laptop" in receipt
+        assert "<h2" in receipt and "<ul>" in receipt  # readable without CSS

@@ -124,7 +124,13 @@ def test_nothing_of_pyodide_before_the_click_and_cpython_result_after(page, site
     assert page.get_attribute("#widget-digits-1 .pw-output", "aria-live") == "polite"
     assert page.evaluate("window.__announcedWhileBusy") == []
     cost = page.inner_text("#widget-digits-1 .pw-cost")
-    assert "MB downloaded" in cost and "estimate" in cost and " J " in cost
+    assert "MB downloaded" in cost and "estimated" in cost and " J on a laptop" in cost
+    assert "measured" not in cost
+    # This site has no footprint plugin, so no byte model: the message claims no network figure.
+    assert "mg CO\u2082e" not in cost
+    low = float(page.get_attribute("#widget-digits-1 .pw-cost", "data-pw-joules-low"))
+    high = float(page.get_attribute("#widget-digits-1 .pw-cost", "data-pw-joules-high"))
+    assert 0 < low < high == pytest.approx(low * 30 / 8, rel=0.01)
     assert page.console_errors == []
 
 

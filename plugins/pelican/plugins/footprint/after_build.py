@@ -27,11 +27,13 @@ from plugin_core.carbon import CarbonSettings
 from plugin_core.demo_link import BuildEnergy
 from plugin_core.email_link import EmailEditions
 from plugin_core.publishing import write_atomically
+from plugin_core.receipt import TransferCost
 
 from .assets import hash_assets, precompress, remove_stale_twins, rewrite_html
 from .fixed_point import padding, settle
-from .footer import has_slot, stamp
+from .footer import has_slot, has_widget_slot, stamp, with_widget_cost
 from .footprint_page import FootprintGenerator
+from .receipts import widget_cost, widget_text
 from .report import (
     PageEntry,
     build_energy_report,
@@ -62,6 +64,8 @@ class BuildState:
     pages: list[str] = field(default_factory=list)  # HTML pages written, output-relative
     demos: list[dict[str, Any]] = field(default_factory=list)  # rows of report.demo_rows
     generator: FootprintGenerator | None = None
+    transfer_cost: TransferCost | None = None  # for the receipts' widget line
+    issues: list[dict[str, Any]] = field(default_factory=list)  # published articles, by date
 
 
 def url_of(path: str) -> str:
@@ -95,6 +99,8 @@ def finish(
     own = settings.page_save_as
     pages = [path for path in state.pages if path != own and (output / path).is_file()]
     renamed = hash_assets([*pages, own], origin) if settings.hash_assets else {}
+    if state.transfer_cost is not None:
+        _fill_widget_cost(pages, origin, settings, state.transfer_cost)
 
     rows = [
         page_row(
@@ -122,6 +128,7 @@ def finish(
             settings=settings,
             pages=page_rows,
             demos=demos,
+            issues=state.issues,
             runtime=runtime,
             build=build,
             generated_at=generated_at,
@@ -140,6 +147,31 @@ def finish(
     else:
         remove_stale_twins(output)
     return report
+
+
+def _fill_widget_cost(
+    pages: list[str], origin: SiteOrigin, settings: FootprintSettings, cost: TransferCost
+) -> None:
+    """Write the widget run's cost into receipts, from the same runtime bytes the report counts.
+
+    The runtime's size does not depend on any page's text, so this comes before pages are
+    measured and stamped.
+    """
+    with_slot = [path for path in pages if has_widget_slot((origin.output_dir / path).read_text("utf-8"))]
+    if not with_slot:
+        return
+    loaded = {
+        resource.path
+        for path in pages
+        for resource in measure_html(
+            (origin.output_dir / path).read_bytes(), path, origin, settings.encoding
+        ).resources
+    }
+    runtime = runtime_report(origin.output_dir, settings, loaded)
+    text = widget_text(widget_cost({"widget_runtime": runtime}, cost))
+    for path in with_slot:
+        file = origin.output_dir / path
+        write_atomically(file, with_widget_cost(file.read_text("utf-8"), text).encode("utf-8"))
 
 
 def _measure_and_stamp(path: str, origin: SiteOrigin, settings: FootprintSettings) -> PageTransfer:

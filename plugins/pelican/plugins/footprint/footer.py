@@ -30,6 +30,9 @@ from .transfer import PageTransfer
 logger = logging.getLogger(__name__)
 
 SLOT = re.compile(r"(<!--footprint:page-->)(.*?)(<!--/footprint:page-->)", re.DOTALL)
+# The issue's receipt (theme partial receipt.html) shows the same per-view figure.
+VIEW_SLOT = re.compile(r"(<!--footprint:view-->)(.*?)(<!--/footprint:view-->)", re.DOTALL)
+WIDGET_SLOT = re.compile(r"(<!--footprint:widget-->)(.*?)(<!--/footprint:widget-->)", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -40,19 +43,37 @@ class Stamped:
 
 
 def has_slot(html: str) -> bool:
-    return SLOT.search(html) is not None
+    return SLOT.search(html) is not None or VIEW_SLOT.search(html) is not None
 
 
 def stamp_text(transfer: PageTransfer, grid_intensity: float, green_hosting_factor: float) -> str:
     grams = estimate(transfer.transfer_bytes, grid_intensity, green_hosting_factor).co2e_grams
     return (
         f'<span class="footprint-page">This page: {format_bytes(transfer.transfer_bytes)} '
-        f"transferred, {escape(format_grams(grams))} CO<sub>2</sub>e per view.</span> "
+        f"transferred, an estimated {escape(format_grams(grams))} CO<sub>2</sub>e per view.</span> "
     )
 
 
-def with_stamp(html: str, text: str) -> str:
-    return SLOT.sub(lambda m: m.group(1) + text + m.group(3), html, count=1)
+def view_text(transfer: PageTransfer, grid_intensity: float, green_hosting_factor: float) -> str:
+    """The receipt's line: the same figures as the footer, with the model named."""
+    grams = estimate(transfer.transfer_bytes, grid_intensity, green_hosting_factor).co2e_grams
+    return (
+        f"an estimated {escape(format_grams(grams))} CO<sub>2</sub>e per first view "
+        f"({format_bytes(transfer.transfer_bytes)} transferred; Sustainable Web Design model v4)"
+    )
+
+
+def with_stamp(html: str, text: str, view: str = "") -> str:
+    html = SLOT.sub(lambda m: m.group(1) + text + m.group(3), html, count=1)
+    return VIEW_SLOT.sub(lambda m: m.group(1) + view + m.group(3), html, count=1) if view else html
+
+
+def with_widget_cost(html: str, text: str) -> str:
+    return WIDGET_SLOT.sub(lambda m: m.group(1) + text + m.group(3), html)
+
+
+def has_widget_slot(html: str) -> bool:
+    return WIDGET_SLOT.search(html) is not None
 
 
 def stamp(
@@ -72,10 +93,21 @@ def stamp(
         return stamp_text(state[1], grid_intensity, green_hosting_factor)
 
     def stamped(text: str, pad: int) -> tuple[str, PageTransfer]:
-        page = with_stamp(html, text + padding(pad))
+        # The receipt's view line is worked out from the same figures as the footer's text.
+        view = ""
+        if text and VIEW_SLOT.search(html):
+            view = view_text(transfer_of[text], grid_intensity, green_hosting_factor)
+        page = with_stamp(html, text + padding(pad), view)
         return page, _with_html(measured, page.encode("utf-8"), encoding)
 
-    (page, transfer), exact = settle(shown, stamped, stamped("", 0))
+    transfer_of: dict[str, PageTransfer] = {}
+
+    def shown_and_kept(state: tuple[str, PageTransfer]) -> str:
+        text = shown(state)
+        transfer_of[text] = state[1]
+        return text
+
+    (page, transfer), exact = settle(shown_and_kept, stamped, stamped("", 0))
     if not exact:
         logger.warning("footprint: %s: the footer's figures did not settle; they may be one "
                        "rounding step off", measured.path)

@@ -20,19 +20,20 @@ from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 from plugin_core.build import Build
 from plugin_core.numbers import significant
-from plugin_core.units import format_bytes, format_grams, format_joules
+from plugin_core.units import (
+    format_bytes,
+    format_grams,
+    format_grams_range,
+    format_joules,
+    format_joules_range,
+    sentence,
+)
 
 from .settings import FootprintSettings
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "footprint"
 PAGE_NAME = "footprint"
-
-
-def sentence(text: str) -> str:
-    """`text` with a capital first letter and a full stop, the rest untouched."""
-    text = str(text).strip().rstrip(".")
-    return f"{text[:1].upper()}{text[1:]}." if text else ""
 
 
 class FootprintGenerator(Generator):
@@ -47,6 +48,8 @@ class FootprintGenerator(Generator):
             "footprint_bytes": format_bytes,
             "footprint_grams": format_grams,
             "footprint_joules": format_joules,
+            "footprint_joules_range": format_joules_range,
+            "footprint_grams_range": format_grams_range,
             "footprint_significant": significant,
             "footprint_sentence": sentence,
         })

@@ -3,7 +3,8 @@
     start (core)          read and check the settings; begin this run's BuildState;
                           publish the TransferModel (the email edition prices its bytes with it)
     get_generators        add the Footprint page's generator
-    content (core, last)  remember the generator; a first report with the demos
+    content (core, last)  remember the generator; a first report with the demos; each
+                          article's receipt (plugin_core.receipt) as `article.receipt`
     content_written       note every HTML page written (feeds are not pages)
     finish (core, last)   hash, stamp, report (with the EmailEditions), precompress (after_build.finish)
 
@@ -25,7 +26,8 @@ from plugin_core.email_link import EmailEditions, TransferModel
 
 from .after_build import BuildState, finish
 from .footprint_page import FootprintGenerator
-from .report import demo_rows, preliminary_report
+from .receipts import RECEIPT_FILTERS, attach, complete, transfer_cost
+from .report import demo_rows, issue_rows, preliminary_report, published_articles
 from .settings import read_settings
 
 logger = logging.getLogger(__name__)
@@ -35,16 +37,26 @@ PLUGIN = "footprint"
 
 def start_build(build: Build) -> None:
     """Begin accounting for one build run (once per run, also under autoreload)."""
-    settings = read_settings(build.settings)
+    settings = read_settings(build.settings, build.find(CoreSettings).carbon)
     build.publish(settings)
     build.publish(TransferModel(settings.grid_intensity, settings.green_hosting_factor, settings.page_url))
+    cost = transfer_cost(settings.grid_intensity, settings.green_hosting_factor, settings.encoding)
+    build.publish(cost)  # the widgets cost a reader's download with it
     build.publish(
         BuildState(
             settings=settings,
             output_dir=Path(build.settings["OUTPUT_PATH"]).resolve(),
             site_name=str(build.settings.get("SITENAME", "")),
+            transfer_cost=cost,
         )
     )
+
+
+def add_filters(generator: Any) -> None:
+    """The receipt partial's number formats, in every generator's templates."""
+    env = getattr(generator, "env", None)
+    if env is not None:
+        env.filters.update(RECEIPT_FILTERS)
 
 
 def get_generators(pelican: Any) -> type[FootprintGenerator]:
@@ -54,9 +66,15 @@ def get_generators(pelican: Any) -> type[FootprintGenerator]:
 def remember_contents(build: Build, generators: list[Any]) -> None:
     state = build.find(BuildState)
     state.generator = next((g for g in generators if isinstance(g, FootprintGenerator)), None)
-    state.demos = demo_rows(build.find(DemoBuild))
+    demos = build.find(DemoBuild)
+    state.demos = demo_rows(demos)
+    articles = published_articles(build.contents)
+    attach(articles, demos)
+    state.issues = issue_rows(articles)
     if state.generator is not None:
-        state.generator.preliminary_report = preliminary_report(state.site_name, state.settings, state.demos)
+        state.generator.preliminary_report = preliminary_report(
+            state.site_name, state.settings, state.demos, state.issues
+        )
 
 
 def note_written(path: str, context: dict[str, Any] | None = None) -> None:
@@ -77,9 +95,11 @@ def finalize(build: Build, pelican: Any) -> None:
     state = build.find(BuildState)
     energy = build.find(BuildEnergy)
     report = finish(state, energy, build.find(CoreSettings).carbon, build.find(EmailEditions))
+    complete(published_articles(build.contents), report, state.transfer_cost)
     totals = report["totals"]
     logger.info(
-        "footprint: %d pages, median %d bytes transferred (%.5f g CO2e per view); demos %.1f J; build %s J",
+        "footprint: %d pages, median %d bytes transferred (%.5f g CO2e per view, estimated); "
+        "demos %.1f J; build %s J",
         totals["pages"],
         totals["median_page_transfer_bytes"],
         totals["median_page_co2e_grams_per_view"],
@@ -94,6 +114,7 @@ def register() -> None:
     core.register()
     core.on_start(PLUGIN, start_build)
     signals.get_generators.connect(get_generators)
+    signals.generator_init.connect(add_filters)
     core.on_content(Step.FOOTPRINT, PLUGIN, remember_contents)
     signals.content_written.connect(note_written)
     core.on_finish(Step.FOOTPRINT, PLUGIN, finalize)

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from plugin_core.compression import file_transfer_size
 from plugin_core.demo_link import DemoBuild, EnergyReading
 from plugin_core.email_link import EmailEditions
+from plugin_core.receipt import LAPTOP_SOURCE, LAPTOP_WATTS, PHONE_SOURCE, PHONE_WATTS
 from plugin_core.swd import (
     CO2JS_PACKAGE,
     CO2JS_URL,
@@ -28,12 +29,13 @@ from plugin_core.swd import (
     MODEL_NAME,
     MODEL_URL,
     estimate,
+    transfer_share_grams_per_byte,
 )
 
 from .settings import FootprintSettings
 from .transfer import PageTransfer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: demos' ran_at (was measured_at), ranges, model-card fields
 JOULES_PER_KWH = 3_600_000
 ALMANAC = {
     "source": "HTTP Archive Web Almanac 2024, Page Weight chapter",
@@ -87,27 +89,53 @@ def page_row(entry: PageEntry, settings: FootprintSettings) -> dict[str, Any]:
     }
 
 
+TRAINING_TYPE = "demo run at build time (a small model trained and evaluated by the script)"
+
+
 def demo_rows(demos: DemoBuild | None) -> list[dict[str, Any]]:
-    """Every demo result on every article and page of this build."""
+    """Every demo result on every article and page of this build.
+
+    Energy is the figure CO2e is computed from (configured PUE included); an
+    estimate carries its range, a counter reading has none.
+    """
     rows = []
     for page in demos.pages if demos else ():
         for result in page.results:
+            span = result.energy_range
+            per_run = result.energy_per_run
+            location = result.region or f"not recorded (CO2e computed for {result.intensity.region})"
             rows.append({
                 "script": result.script,
                 "caption": result.caption,
                 "page_title": _plain(page.title),
                 "page_url": page.url,
-                "energy_joules": result.energy_joules,
+                "energy_kind": result.energy.kind,
+                "energy_joules": per_run,
+                "energy_joules_low": span.low_joules if span else None,
+                "energy_joules_high": span.high_joules if span else None,
                 "co2e_grams": result.co2e_grams,
+                "co2e_grams_low": _grams(span.low_joules, result) if span else None,
+                "co2e_grams_high": _grams(span.high_joules, result) if span else None,
                 "method": result.method,
-                "measured_at": result.measured_at,
+                "ran_at": result.measured_at,
+                "region": result.region,
                 "machine": result.machine,
                 "cpu_seconds": result.cpu_seconds,
                 "wall_seconds": result.wall_seconds,
                 "from_cache": result.from_cache,
+                "runs_reused": result.runs_reused,
+                "energy_avoided_joules": result.runs_reused * per_run,
                 "grid_intensity_g_per_kwh": result.intensity.g_per_kwh,
                 "grid_region": result.intensity.region,
                 "ok": result.ok,
+                # Hugging Face model card metadata, under its exact names (emissions in grams).
+                "co2_eq_emissions": {
+                    "emissions": result.co2e_grams,
+                    "source": _card_source(result),
+                    "training_type": TRAINING_TYPE,
+                    "geographical_location": location,
+                    "hardware_used": result.machine,
+                },
             })
     return rows
 
@@ -130,6 +158,51 @@ def email_rows(emails: EmailEditions | None) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda row: row["page_url"])
 
 
+def _grams(joules_with_pue: float, result: Any) -> float:
+    return joules_with_pue / JOULES_PER_KWH * result.intensity.g_per_kwh
+
+
+def _card_source(result: Any) -> str:
+    how = {
+        "estimated": "estimated with Green Algorithms from CPU time",
+        "measured": f"measured with the machine's energy counters ({result.method})",
+    }.get(result.energy.kind, f"CPU part estimated, GPU part measured ({result.method})")
+    return f"{how}, by the measured_demos plugin; carbon intensity: {result.intensity.label()}"
+
+
+def published_articles(contents: list[Any]) -> list[Any]:
+    """The issues: published articles (pages and drafts have no receipt), oldest first."""
+    articles = [
+        obj for obj in contents
+        if type(obj).__name__ == "Article" and getattr(obj, "status", "published") == "published"
+    ]
+    return sorted(articles, key=lambda article: article.date)
+
+
+def issue_rows(articles: list[Any]) -> list[dict[str, Any]]:
+    """One row per issue in publication order; page figures are joined in at the end."""
+    rows = []
+    for article in articles:
+        receipt = getattr(article, "receipt", None)
+        low, central, high = receipt.demos_energy if receipt else (0.0, 0.0, 0.0)
+        g_low, g_central, g_high = receipt.demos_co2e if receipt else (0.0, 0.0, 0.0)
+        rows.append({
+            "number": getattr(article, "issue_number", None),
+            "title": _plain(article.title),
+            "url": str(article.url),
+            "date": article.date.date().isoformat(),
+            "demos": len(receipt.demos) if receipt else 0,
+            "demos_energy_kind": receipt.demos_kind if receipt and receipt.demos else "",
+            "demos_energy_joules": central,
+            "demos_energy_joules_low": low,
+            "demos_energy_joules_high": high,
+            "demos_co2e_grams": g_central,
+            "demos_co2e_grams_low": g_low,
+            "demos_co2e_grams_high": g_high,
+        })
+    return rows
+
+
 def runtime_report(output_dir: Path, settings: FootprintSettings,
                    loaded_by_pages: set[str] = frozenset()) -> dict[str, Any]:
     """Files fetched only when a reader asks (the widget runtime, the worker, the
@@ -150,12 +223,14 @@ def runtime_report(output_dir: Path, settings: FootprintSettings,
                 })
     transfer = sum(f["transfer_bytes"] for f in files)
     load = estimate(transfer, settings.grid_intensity, settings.green_hosting_factor)
+    share = transfer_share_grams_per_byte(settings.grid_intensity, settings.green_hosting_factor)
     return {
         "directories": list(settings.runtime_dirs),
         "files": files,
         "raw_bytes": sum(f["raw_bytes"] for f in files),
         "transfer_bytes": transfer,
         "co2e_grams_per_load": load.co2e_grams,
+        "transfer_share_grams": transfer * share,
         "note": "fetched only when a reader runs a widget, then cached by the browser; "
         "an upper bound: one widget needs the runtime and only its own code and weights",
     }
@@ -188,8 +263,15 @@ def build_report(
     build: dict[str, Any] | None,
     generated_at: str,
     emails: list[dict[str, Any]] | None = None,
+    issues: list[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     """The whole report; `pages` are rows from `page_row`, sorted by path."""
+    by_url = {page["url"]: page for page in pages}
+    issue_list = []
+    for issue in issues:
+        page = by_url.get(issue["url"], {})
+        issue_list.append({**issue, "transfer_bytes": page.get("transfer_bytes"),
+                           "co2e_grams_per_view": page.get("co2e_grams_per_view")})
     sizes = [page["transfer_bytes"] for page in pages]
     median_bytes = statistics.median(sizes) if sizes else 0
     heaviest = max(pages, key=lambda page: page["transfer_bytes"]) if pages else None
@@ -205,12 +287,19 @@ def build_report(
             "implementation_url": CO2JS_URL,
             "grid_intensity_g_per_kwh": settings.grid_intensity,
             "grid_intensity_source": settings.grid_intensity_source,
+            "device_power": {
+                "laptop_watts": list(LAPTOP_WATTS), "laptop_source": LAPTOP_SOURCE,
+                "phone_watts": PHONE_WATTS, "phone_source": PHONE_SOURCE,
+            },
+            "estimates": "every CO2e per view, every widget figure, and demo figures whose "
+            "energy_kind is 'estimated'; 'measured' only for energy read from counters",
             "embodied_grid_intensity_g_per_kwh": GLOBAL_GRID_INTENSITY,
             "green_hosting_factor": settings.green_hosting_factor,
             "content_encoding": settings.encoding,
             "per_view": "first view with an empty cache: every byte the page loads "
             "without interaction, compressed as the server sends it; HTTP headers excluded",
         },
+        "issues": issue_list,
         "pages": pages,
         "demos": demos,
         "build": build,
@@ -228,7 +317,13 @@ def build_report(
                  "transfer_bytes": heaviest["transfer_bytes"]} if heaviest else None),
             "demos": len(demos),
             "demos_energy_joules": sum(d["energy_joules"] for d in demos),
+            "demos_energy_joules_low": sum(_end(d, "energy_joules", "low") for d in demos),
+            "demos_energy_joules_high": sum(_end(d, "energy_joules", "high") for d in demos),
             "demos_co2e_grams": sum(d["co2e_grams"] for d in demos),
+            "demos_co2e_grams_low": sum(_end(d, "co2e_grams", "low") for d in demos),
+            "demos_co2e_grams_high": sum(_end(d, "co2e_grams", "high") for d in demos),
+            "demos_energy_kinds": sorted({d["energy_kind"] for d in demos}),
+            "demos_energy_avoided_joules": sum(d["energy_avoided_joules"] for d in demos),
             "demos_run_this_build": len(demos_run),
             "demos_energy_joules_this_build": sum(d["energy_joules"] for d in demos_run),
             "demos_co2e_grams_this_build": sum(d["co2e_grams"] for d in demos_run),
@@ -241,13 +336,19 @@ def build_report(
     }
 
 
+def _end(row: dict[str, Any], name: str, end: str) -> float:
+    """A range's end, or the figure itself for a counter reading (no range)."""
+    value = row.get(f"{name}_{end}")
+    return row[name] if value is None else value
+
+
 def preliminary_report(site_name: str, settings: FootprintSettings,
-                       demos: list[dict[str, Any]]) -> dict[str, Any]:
+                       demos: list[dict[str, Any]], issues: list[dict[str, Any]] = ()) -> dict[str, Any]:
     """The report before any page is measured (the page is rendered again at the end)."""
     runtime = {"directories": list(settings.runtime_dirs), "files": [], "raw_bytes": 0,
-               "transfer_bytes": 0, "co2e_grams_per_load": 0.0, "note": ""}
+               "transfer_bytes": 0, "co2e_grams_per_load": 0.0, "transfer_share_grams": 0.0, "note": ""}
     return build_report(site_name=site_name, settings=settings, pages=[], demos=demos,
-                        runtime=runtime, build=None, generated_at="")
+                        runtime=runtime, build=None, generated_at="", issues=list(issues))
 
 
 def comparison(median_bytes: float, heaviest_bytes: int) -> dict[str, Any]:

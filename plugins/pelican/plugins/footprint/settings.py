@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from plugin_core import carbon as core_carbon
 from plugin_core import settings as core_settings
-from plugin_core.carbon import intensity
+from plugin_core.carbon import CarbonSettings
 from plugin_core.compression import ENCODINGS
 from plugin_core.settings import Setting, flag, number, one_of, optional, text, text_list
-from plugin_core.swd import GLOBAL_GRID_INTENSITY
 
 SETTINGS = (
-    # None: CARBON_INTENSITY's g_per_kwh when it is set, else SWD v4's 494
+    # None: the core's operational intensity (CARBON_REGION's Ember figure), as the demos use
     Setting("FOOTPRINT_GRID_INTENSITY", None, optional(number(0))),
     Setting("FOOTPRINT_GREEN_HOSTING_FACTOR", 0.0, number(0, 1)),
     Setting("FOOTPRINT_ENCODING", "gzip", one_of(*ENCODINGS)),
@@ -47,10 +48,17 @@ class FootprintSettings:
     site_url: str
 
 
-def read_settings(settings: Mapping[str, Any]) -> FootprintSettings:
-    """The plugin's settings from Pelican's, defaults filled in, bad values reported."""
+def read_settings(settings: Mapping[str, Any], carbon: CarbonSettings | None = None) -> FootprintSettings:
+    """The plugin's settings from Pelican's, defaults filled in, bad values reported.
+
+    `carbon` is the core's (one operational intensity for demos and views); without
+    it, the core's settings are read here the same way.
+    """
     value = core_settings.read(settings, SETTINGS)
-    grid, source = _grid_intensity(value["FOOTPRINT_GRID_INTENSITY"], settings)
+    if carbon is None:
+        root = Path(settings["PATH"]).resolve().parent if "PATH" in settings else None
+        carbon = core_carbon.carbon_settings(core_settings.read(settings, core_carbon.SETTINGS), root)
+    grid, source = _grid_intensity(value["FOOTPRINT_GRID_INTENSITY"], carbon)
     return FootprintSettings(
         grid_intensity=grid,
         grid_intensity_source=source,
@@ -67,14 +75,7 @@ def read_settings(settings: Mapping[str, Any]) -> FootprintSettings:
     )
 
 
-def _grid_intensity(configured: float | None, settings: Mapping[str, Any]) -> tuple[float, str]:
+def _grid_intensity(configured: float | None, carbon: CarbonSettings) -> tuple[float, str]:
     if configured is not None:
         return configured, "FOOTPRINT_GRID_INTENSITY setting"
-    if settings.get("CARBON_INTENSITY") is not None:
-        try:
-            carbon = intensity(settings["CARBON_INTENSITY"])  # reported by the core if bad
-        except ValueError:
-            carbon = None
-        if carbon is not None:
-            return carbon.g_per_kwh, f"CARBON_INTENSITY setting ({carbon.region}, {carbon.source})"
-    return GLOBAL_GRID_INTENSITY, "SWD v4 global average used by CO2.js"
+    return carbon.intensity.g_per_kwh, carbon.intensity.label()

@@ -25,7 +25,8 @@ from plugin_core.publishing import sha256_file
 
 from .cache import CacheEntry, CorruptEntryError, DemoCache, cache_key, changed_packages
 from .demo_process import RunRequest, run_demo
-from .meter import EnergyMeter
+from .estimate_range import estimate_range
+from .meter import DEFAULT_WATTS_PER_GB, EnergyMeter
 from .record import DemoRecord
 from .results import DemoRequest, RunOutcome
 from .settings import DemoSettings
@@ -50,6 +51,7 @@ class DemoRun:
     interval: tuple[float, float] = (0.0, 0.0)
     record: DemoRecord | None = None  # what result.json holds (cached, or this run's)
     work: Path | None = None  # temporary folder of the run
+    reuses: int = 0  # builds that used the cached entry instead of running it, this one included
 
     @property
     def figures(self) -> tuple[Path, ...]:
@@ -161,6 +163,7 @@ def _use_cache(run: DemoRun, cache: DemoCache, settings: DemoSettings) -> bool:
         return False
     run.entry = entry
     run.record = entry.record
+    run.reuses = cache.count_reuse(entry)
     return True
 
 
@@ -221,6 +224,7 @@ def _store(pending: list[DemoRun], cache: DemoCache, settings: DemoSettings) -> 
             packages=_versions(outcome.imported_modules, distributions),
             demo_packages=tuple(sorted(_versions(script_imports(settings.root / run.script), distributions))),
             parallel_peers=peers(run, pending),
+            region=settings.region,
         )
         if not outcome.ok:
             continue
@@ -269,10 +273,22 @@ def cleanup(report: BatchReport) -> None:
             run.work = None
 
 
-def result_of(run: DemoRun, request: DemoRequest, carbon: CarbonSettings) -> DemoResult:
-    """The result as a page shows it, with CO2e for this build's carbon intensity."""
+def result_of(
+    run: DemoRun, request: DemoRequest, carbon: CarbonSettings, settings: DemoSettings | None = None
+) -> DemoResult:
+    """The result as a page shows it, with CO2e and the estimate's range for this build."""
     record = run.record
     assert record is not None, "result_of needs a run that has a record"
+    allocated = (run.memory_mb or settings.memory_limit_mb) if settings else run.memory_mb
+    energy_range = estimate_range(
+        record.energy,
+        cpu_seconds=record.cpu_seconds,
+        wall_seconds=record.wall_seconds,
+        peak_rss_mb=record.peak_rss_mb,
+        allocated_mb=allocated,
+        pue=carbon.pue,
+        watts_per_gb=settings.meter.watts_per_gb if settings else DEFAULT_WATTS_PER_GB,
+    )
     return DemoResult(
         script=run.script,
         caption=request.caption,
@@ -297,4 +313,7 @@ def result_of(run: DemoRun, request: DemoRequest, carbon: CarbonSettings) -> Dem
         from_cache=not run.ran,
         failure=run.failure,
         demo_packages=record.demo_packages,
+        energy_range=energy_range,
+        region=record.region,
+        runs_reused=run.reuses,
     )

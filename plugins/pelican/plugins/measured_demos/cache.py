@@ -3,6 +3,7 @@
     _demo_cache/digits_energy-3f2a9c01d4e5b6a7/
         result.json      a DemoRecord (record.py): what ran, its output, energy,
                          machine, date; plus the cache format and a checksum
+        reuses.json      how many builds reused the entry (outside the checksum)
         fig-1.svg        the figures of that run
         artifacts/...    small files the demo wrote to $DEMO_ARTIFACTS_DIR
 
@@ -34,6 +35,7 @@ from .record import DemoRecord
 # How keys and folders are made; the record inside has its own schema number.
 CACHE_FORMAT = 1
 RECORD_NAME = "result.json"
+REUSES_NAME = "reuses.json"  # how many builds used the entry instead of running the demo
 ENTRY_NAME = re.compile(r"^(\.tmp-|\.old-)?[A-Za-z0-9_.-]+-[0-9a-f]{16}(-[0-9a-f]{8})?$")
 
 
@@ -193,6 +195,30 @@ class DemoCache:
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(temporary, folder)
+
+    def count_reuse(self, entry: CacheEntry) -> int:
+        """One more build served `entry` without running it; returns the count so far.
+
+        Kept in `reuses.json` beside the record, outside its checksum: the count
+        changes with every build, the result never does. A missing or unreadable
+        file counts from zero (the entry was just made, or the count was lost).
+        """
+        count = self.reuses(entry) + 1
+        path = entry.folder / REUSES_NAME
+        temporary = path.with_name(f".{REUSES_NAME}.{uuid.uuid4().hex[:8]}")
+        try:
+            temporary.write_text(json.dumps({"reused": count}) + "\n", encoding="utf-8")
+            os.replace(temporary, path)
+        except OSError:
+            temporary.unlink(missing_ok=True)
+        return count
+
+    def reuses(self, entry: CacheEntry) -> int:
+        try:
+            value = json.loads((entry.folder / REUSES_NAME).read_text(encoding="utf-8"))["reused"]
+            return max(int(value), 0)
+        except (OSError, ValueError, KeyError, TypeError):
+            return 0
 
     def remove(self, folder: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)

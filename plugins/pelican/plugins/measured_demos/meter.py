@@ -7,7 +7,9 @@ Methods, in order of preference, and always recorded with the reading:
 - "measured (NVML)": the GPU's total-energy counter (nvidia-ml-py), added when a
   GPU is present and the demo imported a GPU framework.
 - "estimate": Green Algorithms (Lannelongue et al. 2021) with CPU time instead of
-  cores x usage x time:  E = CPU-seconds x W per core + GB of memory x W per GB x seconds.
+  cores x usage x time and peak RSS instead of the memory allocated, no PUE:
+  E = CPU-seconds x W per core + GB of peak RSS x W per GB x seconds. Its range is
+  worked out from the same inputs by `estimate_range`.
 
 No Pelican import: the footprint plugin and the benchmarks use ProcessMeter directly.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import resource
 import time
 from collections.abc import Iterable
@@ -26,21 +29,28 @@ from typing import Any
 from plugin_core.demo_link import EnergyReading
 
 POWERCAP = Path("/sys/class/powercap")
-# Green Algorithms v2.2 defaults (Lannelongue, Grealey, Inouye 2021, Adv. Sci. 8, 2100707).
+# Green Algorithms (Lannelongue, Grealey, Inouye 2021, Adv. Sci. 8, 2100707): 12 W per core
+# for an unknown CPU (TDP_cpu.csv, row "Any") and 0.3725 W per GB of memory (v2.2).
 DEFAULT_WATTS_PER_CORE = 12.0
 DEFAULT_WATTS_PER_GB = 0.3725
-# Manufacturer TDP (W) and cores, the way Green Algorithms' TDP_cpu table derives W per core.
-CPU_TDP = {
-    "AMD EPYC 7742": (225, 64),
-    "AMD EPYC 7763": (280, 64),
-    "AMD EPYC 9654": (360, 96),
-    "AMD Ryzen 7 5800X": (105, 8),
-    "AMD Ryzen 9 5950X": (105, 16),
-    "Intel Core i7-8700": (65, 6),
-    "Intel Core i7-1165G7": (28, 4),
-    "Intel Xeon Gold 6148": (150, 20),
-    "Intel Xeon Platinum 8280": (205, 28),
+INTEL_ARK = "Intel ARK product specifications"
+AMD_SPECS = "AMD product specifications"
+# Manufacturer TDP (W), cores and source, the way Green Algorithms' TDP_cpu table derives
+# W per core. Matched on the exact model name (see `model_key`), never on a substring:
+# an i7-8700T (35 W) is not an i7-8700 (65 W).
+CPU_TDP: dict[str, tuple[float, int, str]] = {
+    "AMD EPYC 7742": (225, 64, AMD_SPECS),
+    "AMD EPYC 7763": (280, 64, AMD_SPECS),
+    "AMD EPYC 9654": (360, 96, AMD_SPECS),
+    "AMD Ryzen 7 5800X": (105, 8, AMD_SPECS),
+    "AMD Ryzen 9 5950X": (105, 16, AMD_SPECS),
+    "Intel Core i7-8700": (65, 6, INTEL_ARK),
+    "Intel Core i7-8700T": (35, 6, INTEL_ARK),
+    "Intel Core i7-1165G7": (28, 4, INTEL_ARK),
+    "Intel Xeon Gold 6148": (150, 20, INTEL_ARK),
+    "Intel Xeon Platinum 8280": (205, 28, INTEL_ARK),
 }
+NOISE = re.compile(r"\((R|TM)\)|\bCPU\b|@\s*[\d.]+\s*GHz|\b\d+-Core Processor\b|\bProcessor\b|^\d+th Gen\b")
 GPU_MODULES = frozenset({"torch", "cupy", "jax", "tensorflow"})
 EXCLUDED = (
     "idle power of the machine, the screen and network, cooling (unless a PUE is set) "
@@ -69,14 +79,19 @@ def cpu_model(cpuinfo: Path = Path("/proc/cpuinfo")) -> str:
     return platform.processor() or platform.machine() or "unknown CPU"
 
 
+def model_key(model: str) -> str:
+    """'Intel(R) Core(TM) i7-8700T CPU @ 2.40GHz' -> 'Intel Core i7-8700T' (a CPU_TDP key)."""
+    return " ".join(NOISE.sub(" ", model).split())
+
+
 def watts_per_core(model: str, configured: float | None) -> tuple[float, str]:
-    """W per core for `model` and where the figure comes from."""
+    """W per core for `model` and where the figure comes from (exact model match only)."""
     if configured is not None:
         return configured, "CPU_WATTS_PER_CORE setting"
-    simplified = model.replace("(R)", "").replace("(TM)", "").replace(" CPU", "")
-    for name, (tdp, cores) in CPU_TDP.items():
-        if name in " ".join(simplified.split()):
-            return tdp / cores, f"{name}: TDP {tdp} W / {cores} cores (manufacturer specification)"
+    key = model_key(model)
+    if key in CPU_TDP:
+        tdp, cores, source = CPU_TDP[key]
+        return tdp / cores, f"{key}: TDP {tdp:g} W / {cores} cores ({source})"
     return DEFAULT_WATTS_PER_CORE, "Green Algorithms default for an unknown CPU"
 
 
@@ -220,6 +235,7 @@ class EnergyMeter:
             formula="; ".join(part[2] for part in parts),
             hardware=hardware,
             exclusions=self._exclusions(parts),
+            estimated_joules=next((part[1] for part in parts if part[0] == "estimate"), None),
         )
 
     def _estimate(self, cpu_seconds: float, peak_rss_mb: float, wall: float) -> tuple[str, float, str]:
@@ -229,7 +245,8 @@ class EnergyMeter:
         total = cpu_joules + memory_joules
         formula = (
             f"{cpu_seconds:.3f} CPU-s x {self.per_core:g} W per core ({self.per_core_source}) "
-            f"+ {gigabytes:.3f} GB peak memory x {self.config.watts_per_gb:g} W/GB x {wall:.3f} s "
+            f"+ {gigabytes:.3f} GB peak RSS (not the memory allocated, as Green Algorithms has it) "
+            f"x {self.config.watts_per_gb:g} W/GB x {wall:.3f} s "
             f"= {cpu_joules:.3f} J + {memory_joules:.4f} J = {total:.3f} J "
             "(Green Algorithms, Lannelongue et al. 2021)"
         )

@@ -44,7 +44,8 @@ def add_demo_directive(pelican: Any) -> None:
 
 
 def read_settings(build: Build) -> None:
-    settings = DemoSettings.from_settings(build.settings)
+    region = build.find(CoreSettings).carbon.intensity.region
+    settings = replace(DemoSettings.from_settings(build.settings), region=region)
     build.publish(settings)
     # The build's own energy; Pelican imports no GPU framework, so NVML is not opened.
     build.publish(BuildEnergy(ProcessMeter(replace(settings.meter, use_nvml=False)).stop))
@@ -95,7 +96,7 @@ def _render(
 ) -> tuple[str, DemoResult | None]:
     """The demo's HTML, and its result when the page shows one (not for a failure box)."""
     source = (settings.root / request.script).read_text(encoding="utf-8") if request.show_source else None
-    result = result_of(run, request, carbon)
+    result = result_of(run, request, carbon, settings)
     failure = _trimmed(result.failure, settings.root) if result.failure else None
     if failure is None and request.allow_error:
         message = (

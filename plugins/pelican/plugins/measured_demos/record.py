@@ -41,6 +41,8 @@ class DemoRecord:
     figures: tuple[str, ...] = ()  # file names in the entry's folder
     artifacts: tuple[str, ...] = ()  # file names under artifacts/
     files: Mapping[str, str] = field(default_factory=dict)  # name -> SHA-256
+    # Added after schema 2's first entries, so with defaults: those entries read as they are.
+    region: str = ""  # CARBON_REGION where it ran, e.g. "world average" or "FRA"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -60,6 +62,7 @@ class DemoRecord:
                 "formula": self.energy.formula,
                 "hardware": self.energy.hardware,
                 "exclusions": self.energy.exclusions,
+                "estimated_joules": self.energy.estimated_joules,
             },
             "measured_at": self.measured_at,
             "machine": self.machine,
@@ -70,6 +73,7 @@ class DemoRecord:
             "figures": list(self.figures),
             "artifacts": list(self.artifacts),
             "files": dict(self.files),
+            "region": self.region,
         }
 
     @classmethod
@@ -96,6 +100,7 @@ class DemoRecord:
                     formula=_typed(energy["formula"], str),
                     hardware=_typed(energy["hardware"], str),
                     exclusions=_typed(energy.get("exclusions", ""), str),
+                    estimated_joules=_optional_float(energy.get("estimated_joules")),
                 ),
                 measured_at=_typed(data["measured_at"], str),
                 machine=_typed(data["machine"], str),
@@ -106,9 +111,14 @@ class DemoRecord:
                 figures=tuple(str(name) for name in data.get("figures", ())),
                 artifacts=tuple(str(name) for name in data.get("artifacts", ())),
                 files={str(k): str(v) for k, v in _typed(data.get("files", {}), dict).items()},
+                region=_typed(data.get("region", ""), str),
             )
         except (KeyError, TypeError) as error:
             raise ValueError(f"record does not fit schema {schema}: {error!r}") from None
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def _typed(value: Any, kind: type) -> Any:

@@ -1,8 +1,11 @@
 """The HTML of one demo, for the page and the feed (no scripts, readable without CSS).
 
-A short plain-language sentence comes first; the method, formula, hardware,
-times, carbon intensity and its source, exclusions, versions and date sit one
-click away in a <details> element. Everything the demo printed is escaped.
+A short plain-language sentence comes first: "estimated" (2 significant
+figures and a range) or "measured" (what the counter includes), never one worded
+as the other. The method, range, exact arithmetic (marked not significant),
+hardware, times, PUE, carbon intensity with its source and licence, exclusions,
+versions and date sit one click away in a <details> element. Everything the demo
+printed is escaped.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pathlib import Path
 from plugin_core.carbon import JOULES_PER_KWH
 from plugin_core.demo_link import DemoFailure, DemoResult
 from plugin_core.numbers import significant
-from plugin_core.units import co2e_text, energy_text
+from plugin_core.units import co2e_text, energy_text, grouped
 
 SVG_SIZE = re.compile(rb'<svg[^>]*?\swidth="(?P<w>[\d.]+)pt"\s+height="(?P<h>[\d.]+)pt"', re.S)
 LED_BULB_WATTS = 10
@@ -104,63 +107,130 @@ def _output(result: DemoResult) -> str:
     )
 
 
+ESTIMATE_DIGITS = 2  # an estimate can be off by a factor of 2 to 3: no more digits than that
+COUNTERS = {
+    "RAPL": "RAPL counts the whole CPU package, so other processes running on it at the same time "
+    "are included; the counter's unit is 1 microjoule",
+    "NVML": "NVML counts the whole GPU, any process on it included; its counter is in millijoules "
+    "and updates every 20-100 ms, so a short run reads coarsely",
+}
+
+
 def _cost_sentence(result: DemoResult) -> str:
-    joules, watt_hours = energy_text(result.energy_joules)
-    led_seconds = result.energy_joules / LED_BULB_WATTS
-    estimated = result.method.startswith("estimate")
-    if estimated:
-        how = (
+    kind = result.energy.kind
+    span = result.energy_range
+    if kind == "measured" or span is None:
+        joules, watt_hours = energy_text(result.energy_joules)
+        counters = "; ".join(COUNTERS[name] for name in COUNTERS if name in result.method)
+        return (
+            f'<p class="demo-cost" data-energy-method="measured">Running this demo used '
+            f"<strong>{joules}</strong> ({watt_hours}) of electricity, <strong>measured</strong> with "
+            f"the machine's energy counter ({escape(result.method)}; {escape(counters)}). "
+            f"With the grid's average carbon intensity that is about "
+            f"<strong>{co2e_text(result.co2e_grams)}</strong>.</p>"
+        )
+    digits = ESTIMATE_DIGITS
+    joules, watt_hours = energy_text(span.central_joules, digits)
+    low, high = significant(span.low_joules, digits), significant(span.high_joules, digits)
+    grams = result.co2e_grams
+    low_g, high_g = _grams(result, span.low_joules), _grams(result, span.high_joules)
+    led_seconds = span.central_joules / LED_BULB_WATTS
+    text = (
+        f'<p class="demo-cost" data-energy-method="{escape(kind)}">Running this demo used an '
+        f"<strong>estimated {joules}</strong> ({watt_hours}; range {low} to {high} J) of electricity, "
+        f"as much as a {LED_BULB_WATTS} W LED bulb uses in {significant(led_seconds, digits)} s, "
+        f"and caused an estimated <strong>{co2e_text(grams, digits)}</strong> "
+        f"(range {grouped(low_g * 1000, digits)} to {co2e_text(high_g, digits)}). "
+    )
+    if kind == "estimated":
+        text += (
             "This is an <strong>estimate</strong> from the time the processor spent on it, "
             "not a meter reading."
         )
     else:
-        how = (
-            f"This was <strong>measured</strong> with the machine's energy counter ({escape(result.method)})."
+        estimated = significant(result.energy.estimated_part * (result.pue or 1), digits)
+        text += (
+            f"The processor's part ({estimated} J) is <strong>estimated</strong> from its CPU time; "
+            f"the GPU's part was <strong>measured</strong> by its energy counter (NVML)."
         )
-    return (
-        f'<p class="demo-cost">Running this demo used {"an estimated " if estimated else ""}'
-        f"<strong>{joules}</strong> ({watt_hours}) of "
-        f"electricity, as much as a {LED_BULB_WATTS} W LED bulb uses in {significant(led_seconds, 2)} s, "
-        f"and caused about <strong>{co2e_text(result.co2e_grams)}</strong> of emissions. {how}</p>"
-    )
+    return text + "</p>"
+
+
+def _grams(result: DemoResult, joules_with_pue: float) -> float:
+    """CO2e of an energy that already includes its PUE, at this build's intensity."""
+    return joules_with_pue / JOULES_PER_KWH * result.intensity.g_per_kwh
 
 
 def _details(result: DemoResult) -> str:
     intensity = result.intensity
-    source = escape(intensity.source)
+    source = escape(intensity.label())
     if intensity.url:
         source = f'<a href="{escape(intensity.url)}">{source}</a>'
+    kind = result.energy.kind
+    span = result.energy_range
     kwh = result.energy_joules / JOULES_PER_KWH
     pue = f" x PUE {result.pue:g}" if result.pue else ""
-    method = escape(result.method)
-    if result.method.startswith("estimate"):
-        method += " (no CPU energy counter could be read on this machine, so the energy is worked out below)"
-    rows = [
-        ("Method", method),
-        ("Formula", escape(result.energy.formula)),
+    rows = [("Method", _method_text(result))]
+    if span is not None and kind != "measured":
+        rows.append((
+            "Range",
+            f"low end {significant(span.low_joules, ESTIMATE_DIGITS)} J: {escape(span.low_basis)}; "
+            f"central {significant(span.central_joules, ESTIMATE_DIGITS)} J: {escape(span.central_basis)}; "
+            f"high end {significant(span.high_joules, ESTIMATE_DIGITS)} J: {escape(span.high_basis)}",
+        ))
+        rows.append((
+            "Memory term",
+            "peak RSS (the most memory the demo's processes held), where Green Algorithms uses the "
+            "memory allocated; the high end uses the allocation",
+        ))
+    counters = [f"{name}: {text}" for name, text in COUNTERS.items() if name in result.method]
+    if counters:
+        rows.append(("What the counter includes", escape("; ".join(counters))))
+    rows += [
+        ("Exact arithmetic (not significant)", escape(result.energy.formula)),
         ("Hardware", escape(result.energy.hardware)),
         (
             "Time and memory",
             f"{result.cpu_seconds:.3f} s of CPU time, {result.wall_seconds:.3f} s wall time, "
-            f"{result.peak_rss_mb:.0f} MB peak memory",
+            f"{result.peak_rss_mb:.0f} MB peak RSS",
         ),
+        ("Data-centre overhead", _pue_text(result)),
+        ("Carbon intensity (operational)", source),
         (
-            "Carbon intensity",
-            f"{intensity.g_per_kwh:g} g CO\u2082e per kWh ({escape(intensity.region)}, "
-            f"{escape(str(intensity.year))}); source: {source}",
+            "Emissions, exact arithmetic (not significant)",
+            f"{significant(kwh, 4)} kWh{pue} x {intensity.g_per_kwh:g} g/kWh = "
+            f"{co2e_text(result.co2e_grams, 4)}",
         ),
-        (
-            "Emissions",
-            f"{significant(kwh)} kWh{pue} x {intensity.g_per_kwh:g} g/kWh = {co2e_text(result.co2e_grams)}",
-        ),
+        ("Not included", escape(result.energy.exclusions)),
+        ("When and where", _provenance(result)),
+        ("Software", _software(result)),
     ]
-    if result.pue:
-        rows.append(("Data-centre overhead", f"PUE {result.pue:g} (DATACENTER_PUE setting) is included"))
-    rows.append(("Not included", escape(result.energy.exclusions)))
-    rows.append(("When and where", _provenance(result)))
-    rows.append(("Software", _software(result)))
     items = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in rows)
-    return f'<details class="demo-details"><summary>How this was measured</summary><dl>{items}</dl></details>'
+    return (
+        f'<details class="demo-details"><summary>How this was {escape(kind)}</summary>'
+        f"<dl>{items}</dl></details>"
+    )
+
+
+def _method_text(result: DemoResult) -> str:
+    kind = result.energy.kind
+    if kind == "estimated":
+        return (
+            "estimated: no energy counter could be read on this machine, so the energy is worked out "
+            "from the CPU time (Green Algorithms, Lannelongue et al. 2021)"
+        )
+    if kind == "measured":
+        return f"measured: {escape(result.method)}, the difference of the counter before and after the run"
+    return (
+        f"{escape(result.method)}: the CPU and memory part is estimated from the CPU time (Green "
+        "Algorithms); the GPU part is measured by its counter"
+    )
+
+
+def _pue_text(result: DemoResult) -> str:
+    if result.pue:
+        return f"PUE {result.pue:g} applied (DATACENTER_PUE setting)"
+    return "PUE not applied: the machine's own energy only (set DATACENTER_PUE for a data centre)"
 
 
 def _software(result: DemoResult) -> str:
@@ -187,9 +257,10 @@ def _provenance(result: DemoResult) -> str:
     except ValueError:
         when = result.measured_at
     text = f"run on {escape(when)}"
+    text += f" in {escape(result.region)}" if result.region else " (region not recorded for this run)"
     if result.parallel_peers:
         others = "demo" if result.parallel_peers == 1 else "demos"
-        text += f", measured beside {result.parallel_peers} other {others} running at the same time"
+        text += f", beside {result.parallel_peers} other {others} running at the same time"
     if result.from_cache:
         text += "; shown from the cache (this build did not run it again)"
     return text

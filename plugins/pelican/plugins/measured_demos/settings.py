@@ -47,6 +47,7 @@ class DemoSettings:
     rerun: frozenset[str]  # script paths relative to root; "all" means every demo
     prune: bool
     meter: MeterConfig
+    region: str = ""  # the core's CARBON_REGION, recorded with every run
 
     def should_rerun(self, script: str) -> bool:
         return "all" in self.rerun or script in self.rerun

@@ -21,7 +21,9 @@ from plugin_core import placeholders, problems
 from plugin_core.build import Build, MissingLinkError, Step
 from plugin_core.demo_link import DemoBuild
 from plugin_core.directives import add_directive
+from plugin_core.numbers import significant
 from plugin_core.publishing import hashed_name, publish_bytes
+from plugin_core.receipt import LAPTOP_SOURCE, LAPTOP_WATTS, PHONE_SOURCE, PHONE_WATTS, TransferCost
 
 from . import feeds, render, runtime, widget_modules
 from .directive import KIND, WidgetRequest, make_handler
@@ -66,8 +68,11 @@ def model_weights(request: WidgetRequest, demos: DemoBuild) -> Path:
 class SiteWidgets:
     """Renders the widgets of one build and publishes what they need, once each."""
 
-    def __init__(self, config: WidgetSettings, output_dir: Path, demos: DemoBuild) -> None:
+    def __init__(
+        self, config: WidgetSettings, output_dir: Path, demos: DemoBuild, cost: TransferCost | None = None
+    ) -> None:
         self.config = config
+        self.cost = cost  # the footprint's byte model, for the reader's cost; None without it
         self.output_dir = output_dir
         self.demos = demos
         self.published_runtime: runtime.PublishedRuntime | None = None
@@ -145,7 +150,9 @@ class SiteWidgets:
     def _download_hint(self) -> str:
         if self.published_runtime is None:
             return ""
-        return f"about {self.published_runtime.total('br') / 1e6:.1f} MB"
+        # Counted as the Footprint page counts it (its encoding), to two figures.
+        encoding = self.cost.encoding if self.cost else "gzip"
+        return f"about {significant(self.published_runtime.total(encoding) / 1e6, 2)} MB"
 
     def publish_scripts(self) -> str:
         """Publish the worker and the loader (config baked in); return the loader's path."""
@@ -162,7 +169,14 @@ class SiteWidgets:
             "timeout": self.config.load_timeout,
             "packages": list(self.config.packages),
             "lockFileContents": lock,
-            "watts": render.ASSUMED_DEVICE_WATTS,
+            "device": {
+                "laptopWatts": list(LAPTOP_WATTS),
+                "laptopSource": LAPTOP_SOURCE,
+                "phoneWatts": PHONE_WATTS,
+                "phoneSource": PHONE_SOURCE,
+            },
+            # SWD v4's network and data-centre share per byte (None without the footprint plugin).
+            "gramsPerByte": self.cost.grams_per_byte if self.cost else None,
         }
         loader = (STATIC / "loader.mjs").read_text(encoding="utf-8")
         loader = loader.replace("__PW_CONFIG__", json.dumps(loader_config, separators=(",", ":")))
@@ -182,7 +196,7 @@ def build_widgets(build: Build, generators) -> None:
             for payload in placeholders.find(KIND, content._content):
                 problems.report(payload["source_path"], payload["line"], str(error))
         demos = DemoBuild()
-    site = SiteWidgets(config, Path(generators[0].settings["OUTPUT_PATH"]), demos)
+    site = SiteWidgets(config, Path(generators[0].settings["OUTPUT_PATH"]), demos, build.find(TransferCost))
     for content in contents:
         site.render_all(content)
         content.has_widgets = True

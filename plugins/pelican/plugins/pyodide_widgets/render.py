@@ -15,9 +15,6 @@ from html import escape
 
 from plugin_core.feed_html import LIVE_END, LIVE_START
 
-# Assumed power of a reader's device while it runs the widget, for the energy estimate.
-ASSUMED_DEVICE_WATTS = 10
-
 
 @dataclass(frozen=True)
 class WidgetView:

@@ -84,14 +84,32 @@ function workerScriptBytes() {
   return entries.reduce((sum, e) => sum + (e.transferSize || 0), 0);
 }
 
+// Two significant figures: the device power is known only to a factor of about 4.
+const sig2 = (value) => (value === 0 ? "0" : String(Number(value.toPrecision(2))));
+
 function renderCost(box, data) {
   const bytes = data.transferBytes + workerScriptBytes();
-  const joules = (data.runMs / 1000) * CONFIG.watts;
-  Object.assign(box.dataset, { pwBytes: bytes, pwMs: data.runMs.toFixed(1), pwJoules: joules.toFixed(3) });
-  box.textContent =
-    `What this run cost you: ${kB(bytes)} downloaded, ${seconds(data.runMs)} on your device ` +
-    `(the model itself: ${seconds(data.computeMs)}), about ${joules.toFixed(joules < 1 ? 2 : 1)} J ` +
-    `of energy (an estimate: that time times ${CONFIG.watts} W, roughly a laptop with one core busy).`;
+  const secondsRun = data.runMs / 1000;
+  const [laptopLow, laptopHigh] = CONFIG.device.laptopWatts;
+  const low = secondsRun * laptopLow;
+  const high = secondsRun * laptopHigh;
+  const phone = secondsRun * CONFIG.device.phoneWatts;
+  Object.assign(box.dataset, {
+    pwBytes: bytes, pwMs: data.runMs.toFixed(1), pwJoulesLow: low.toFixed(3), pwJoulesHigh: high.toFixed(3),
+  });
+  let text =
+    `What this run cost you (estimated): ${kB(bytes)} downloaded (compressed, as sent), ` +
+    `${seconds(data.runMs)} on your device (the model itself: ${seconds(data.computeMs)}). ` +
+    `Device energy: an estimated ${sig2(low)} to ${sig2(high)} J on a laptop, at most ${sig2(phone)} J ` +
+    `on a phone (that time x ${laptopLow}-${laptopHigh} W, ${CONFIG.device.laptopSource}; ` +
+    `x ${CONFIG.device.phoneWatts} W, ${CONFIG.device.phoneSource}).`;
+  if (CONFIG.gramsPerByte !== null) {
+    const mg = bytes * CONFIG.gramsPerByte * 1000;
+    box.dataset.pwNetworkMg = mg.toFixed(4);
+    text += ` Network and data centre: an estimated ${sig2(mg)} mg CO\u2082e for those bytes ` +
+      "(the Sustainable Web Design model's share, as on the Footprint page).";
+  }
+  box.textContent = text;
   box.hidden = false;
 }
 
