@@ -29,6 +29,10 @@ PATH = "content"
 TIMEZONE = "UTC"
 FEED_ALL_ATOM = None
 PLUGINS = ["measured_demos", "footprint"]
+# No npm here, so no @tgwf/co2 data: the site gives its own figure, with its source.
+CARBON_INTENSITY = {
+    "g_per_kwh": 56.0, "region": "France", "year": 2024, "source": "a test figure", "url": "",
+}
 """
 
 
@@ -61,7 +65,7 @@ def test_the_wheel_installs_namespace_plugins_that_build_a_plain_pelican_site(tm
 
     page = (site / "output" / "one-demo.html").read_text()
     assert "one, two, three" in page and "Counting to three" in page
-    assert "estimate" in page and "CO\u2082e" in page
+    assert "estimate" in page and "CO\u2082e" in page and "a test figure" in page
     report = json.loads((site / "output" / "footprint.json").read_text())
     assert [demo["script"] for demo in report["demos"]] == ["demos/hello.py"]
     assert (site / "output" / "footprint" / "index.html").is_file()
