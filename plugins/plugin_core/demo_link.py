@@ -37,6 +37,19 @@ class EnergyReading:
 
 
 @dataclass(frozen=True)
+class WorkerInfo:
+    """The machine a demo ran on when a Dask worker ran it (a local run has none)."""
+
+    name: str  # the worker's name (`dask worker --name`), or its address
+    address: str  # e.g. tcp://10.0.0.7:40123
+    host: str  # host name of the worker's machine
+    cpu: str  # CPU model of that machine
+    python: str  # Python version there
+    intensity: CarbonIntensity | None = None  # the worker's region; None: the build's is used
+    differences: tuple[str, ...] = ()  # versions that differ from the build's, in words
+
+
+@dataclass(frozen=True)
 class DemoResult:
     """One demo's result as a page shows it; CO2e is computed for this build's intensity.
 
@@ -68,6 +81,7 @@ class DemoResult:
     failure: DemoFailure | None = None
     # Distributions the script imports itself; `packages` also has what those loaded.
     demo_packages: tuple[str, ...] = ()
+    worker: WorkerInfo | None = None  # set when a Dask worker ran the demo
 
     @property
     def ok(self) -> bool:

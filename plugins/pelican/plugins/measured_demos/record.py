@@ -4,8 +4,10 @@ The batch makes it, the cache writes it and reads it back unchanged
 (`DemoRecord.from_json(record.to_json()) == record`), and the plugin turns it
 into the `DemoResult` a page shows. `SCHEMA` is the version of this layout;
 entries written before it had a number (schema 1) have the same keys and are
-read as they are. A record that does not fit raises ValueError, and the cache
-treats its entry as corrupt: the demo runs again, the build never crashes.
+read as they are. `worker` is optional (absent for a local run), so entries
+with it are still schema 2 for older readers, which ignore it. A record that
+does not fit raises ValueError, and the cache treats its entry as corrupt:
+the demo runs again, the build never crashes.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from plugin_core.demo_link import EnergyReading
+from plugin_core.carbon import CarbonIntensity
+from plugin_core.demo_link import EnergyReading, WorkerInfo
 
 SCHEMA = 2
 READABLE_SCHEMAS = (1, 2)
@@ -41,6 +44,7 @@ class DemoRecord:
     figures: tuple[str, ...] = ()  # file names in the entry's folder
     artifacts: tuple[str, ...] = ()  # file names under artifacts/
     files: Mapping[str, str] = field(default_factory=dict)  # name -> SHA-256
+    worker: WorkerInfo | None = None  # the Dask worker that ran it; None: this machine
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -70,6 +74,7 @@ class DemoRecord:
             "figures": list(self.figures),
             "artifacts": list(self.artifacts),
             "files": dict(self.files),
+            **({"worker": _worker_json(self.worker)} if self.worker else {}),
         }
 
     @classmethod
@@ -106,6 +111,7 @@ class DemoRecord:
                 figures=tuple(str(name) for name in data.get("figures", ())),
                 artifacts=tuple(str(name) for name in data.get("artifacts", ())),
                 files={str(k): str(v) for k, v in _typed(data.get("files", {}), dict).items()},
+                worker=_worker(data["worker"]) if data.get("worker") else None,
             )
         except (KeyError, TypeError) as error:
             raise ValueError(f"record does not fit schema {schema}: {error!r}") from None
@@ -115,3 +121,45 @@ def _typed(value: Any, kind: type) -> Any:
     if not isinstance(value, kind):
         raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
     return value
+
+
+def _worker_json(worker: WorkerInfo) -> dict[str, Any]:
+    intensity = worker.intensity
+    return {
+        "name": worker.name,
+        "address": worker.address,
+        "host": worker.host,
+        "cpu": worker.cpu,
+        "python": worker.python,
+        "intensity": None
+        if intensity is None
+        else {
+            "g_per_kwh": intensity.g_per_kwh,
+            "region": intensity.region,
+            "year": intensity.year,
+            "source": intensity.source,
+            "url": intensity.url,
+        },
+        "differences": list(worker.differences),
+    }
+
+
+def _worker(data: Mapping[str, Any]) -> WorkerInfo:
+    intensity = data.get("intensity")
+    return WorkerInfo(
+        name=_typed(data["name"], str),
+        address=_typed(data["address"], str),
+        host=_typed(data["host"], str),
+        cpu=_typed(data["cpu"], str),
+        python=_typed(data["python"], str),
+        intensity=None
+        if intensity is None
+        else CarbonIntensity(
+            g_per_kwh=float(intensity["g_per_kwh"]),
+            region=_typed(intensity["region"], str),
+            year=intensity["year"],
+            source=_typed(intensity["source"], str),
+            url=_typed(intensity.get("url", ""), str),
+        ),
+        differences=tuple(str(item) for item in data.get("differences", ())),
+    )
