@@ -14,7 +14,7 @@ from html import escape
 from pathlib import Path
 
 from plugin_core.carbon import JOULES_PER_KWH
-from plugin_core.demo_link import DemoFailure, DemoResult
+from plugin_core.demo_link import DemoFailure, DemoResult, WorkerInfo
 from plugin_core.numbers import significant
 
 SVG_SIZE = re.compile(rb'<svg[^>]*?\swidth="(?P<w>[\d.]+)pt"\s+height="(?P<h>[\d.]+)pt"', re.S)
@@ -197,11 +197,29 @@ def _provenance(result: DemoResult) -> str:
     except ValueError:
         when = result.measured_at
     text = f"run on {escape(when)}"
+    if result.worker is not None:
+        text += _worker(result.worker)
     if result.parallel_peers:
         others = "demo" if result.parallel_peers == 1 else "demos"
         text += f", measured beside {result.parallel_peers} other {others} running at the same time"
     if result.from_cache:
         text += "; shown from the cache (this build did not run it again)"
+    return text
+
+
+def _worker(worker: WorkerInfo) -> str:
+    """Which Dask worker ran the demo, on what machine, in which region, with which versions."""
+    region = (
+        f"region {escape(worker.intensity.region)}"
+        if worker.intensity
+        else "no region set on the worker, so the build's carbon intensity is used"
+    )
+    text = (
+        f" on Dask worker {escape(worker.name)} ({escape(worker.address)}), host {escape(worker.host)}, "
+        f"CPU {escape(worker.cpu)}, {region}"
+    )
+    if worker.differences:
+        text += f"; versions differ from the build's: {escape('; '.join(worker.differences))}"
     return text
 
 
