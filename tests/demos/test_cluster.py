@@ -1,0 +1,207 @@
+"""Demos on a real Dask cluster on loopback: labels, cache, faults, TLS (issue 14)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pelican.plugins.measured_demos.batch import cleanup, run_batch
+from pelican.plugins.measured_demos.cache import DemoCache
+from pelican.plugins.measured_demos.cluster import CONNECT_SECONDS, differences
+from pelican.plugins.measured_demos.meter import EnergyMeter
+from pelican.plugins.measured_demos.plugin import failure_message
+from pelican.plugins.measured_demos.results import DemoRequest
+from pelican.plugins.measured_demos.settings import DemoSettings
+from plugin_core import problems
+from plugin_core.demo_link import WorkerInfo
+
+from tests.demos.dask_cluster import dask_cluster, free_port, kill, running_demo
+from tests.demos.test_site import make_site, post, ran
+from tests.helpers import PROJECT, build_site, log_of
+
+FRANCE = '{"g_per_kwh": 56, "region": "France", "year": 2023, "source": "RTE eCO2mix"}'
+SHORT = "import time\ntime.sleep(0.3)\nprint('demo {n}', sum(range({n})))\n"
+FIGURE = """
+import pathlib
+import matplotlib.pyplot as plt
+rows = pathlib.Path("demos/data.csv").read_text().split()
+print("rows:", len(rows))
+plt.figure(figsize=(3, 2))
+plt.plot([int(row) for row in rows])
+"""
+LONG = """
+import time
+start = time.time()
+while time.time() - start < 2.5:
+    time.sleep(0.05)
+print("long demo done")
+"""
+BROKEN = "x = 1\n\nraise ValueError('broken on purpose')\n"
+
+
+def build(root: Path, executor: str, **env: str) -> subprocess.CompletedProcess:
+    return build_site(
+        root / "output", root / "content", cwd=root, env={"DEMOS_EXECUTOR": executor, **env}, timeout=300
+    )
+
+
+def sections(html: str) -> dict[str, str]:
+    """Each demo's <section>, by script."""
+    return dict(re.findall(r'<section class="demo" data-demo="([^"]+)">(.*?)</section>', html, re.S))
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("dask")
+    with dask_cluster(folder, {"w1": {"DEMOS_WORKER_CARBON_INTENSITY": FRANCE}, "w2": {}}) as running:
+        yield running
+
+
+def test_build_runs_every_demo_on_the_workers_and_labels_say_which(cluster, tmp_path):
+    demos = {f"d{n}.py": SHORT.format(n=n) for n in range(3)}
+    demos |= {"figure.py": FIGURE, "data.csv": "1\n3\n2\n"}
+    body = "".join(f"::: demo demos/d{n}.py\n:::\n\n" for n in range(3))
+    body += "::: demo demos/figure.py\ndata: demos/data.csv\n:::\n"
+    make_site(tmp_path, {"cluster.md": post("Cluster", body)}, demos)
+
+    first = build(tmp_path, cluster.address, DEMOS_RERUN="all")
+    assert first.returncode == 0, log_of(first) + cluster.log()
+    assert ran(log_of(first)) == (4, 4, 0)
+    shown = sections((tmp_path / "output" / "issues" / "cluster" / "index.html").read_text())
+    assert set(shown) == {"demos/d0.py", "demos/d1.py", "demos/d2.py", "demos/figure.py"}
+    for script, section in shown.items():
+        worker = re.search(r"on Dask worker (w1|w2) \(tcp://127\.0\.0\.1:\d+\), host ", section)
+        assert worker, (script, section)
+        assert "CPU " in section
+        if worker.group(1) == "w1":  # the worker's region and its intensity are the ones used
+            assert "region France" in section and "56 g CO\u2082e per kWh (France, 2023)" in section
+        else:
+            assert "no region set on the worker" in section and "world average" in section
+    assert "rows: 3" in shown["demos/figure.py"] and "<img" in shown["demos/figure.py"]
+    assert "demo 2 1" in shown["demos/d2.py"]
+
+    second = build(tmp_path, cluster.address)  # all cached: the labels come from the cache
+    assert second.returncode == 0, log_of(second)
+    assert ran(log_of(second)) == (0, 4, 4)
+    again = sections((tmp_path / "output" / "issues" / "cluster" / "index.html").read_text())
+    assert again.keys() == shown.keys()
+    for script, section in again.items():
+        assert "shown from the cache" in section and "on Dask worker" in section, script
+
+
+def settings_for(root: Path, executor: str, **extra) -> DemoSettings:
+    values = {"DEMOS_ROOT": str(root), "PATH": str(root / "content"), "DEMOS_EXECUTOR": executor, **extra}
+    return DemoSettings.from_settings(values, environ={})
+
+
+def test_a_failing_demo_gives_the_same_file_and_line_on_a_worker(cluster, tmp_path):
+    make_site(tmp_path, {}, {"broken.py": BROKEN})
+    request = DemoRequest(script="demos/broken.py", post="content/p.md", line=4)
+    messages = []
+    for executor in ("local", cluster.address):
+        settings = settings_for(tmp_path, executor, DEMOS_CACHE_PATH=f"cache-{len(messages)}")
+        report = run_batch([request], settings, EnergyMeter)
+        (run,) = report.runs.values()
+        messages.append(failure_message(run.script, run.failure, settings.root))
+        assert not DemoCache(settings.cache_path).root.exists() or not any(settings.cache_path.iterdir())
+        cleanup(report)
+    assert messages[0] == messages[1]
+    assert "ValueError: broken on purpose (demos/broken.py:3)" in messages[1]
+    assert str(tmp_path) not in messages[1]
+
+
+def test_a_worker_killed_during_a_long_demo_the_demo_runs_on_the_other(tmp_path):
+    demos = {"long.py": LONG, "a.py": SHORT.format(n=1), "b.py": SHORT.format(n=2)}
+    body = "::: demo demos/long.py\n:::\n\n::: demo demos/a.py\n:::\n\n::: demo demos/b.py\n:::\n"
+    make_site(tmp_path, {"long.md": post("Long", body)}, demos)
+    with dask_cluster(tmp_path / "dask", {"w1": {}, "w2": {}}) as cluster:
+        first = build(tmp_path, cluster.address)
+        assert first.returncode == 0, log_of(first)
+        cache = DemoCache(tmp_path / "_demo_cache")
+        entries = sorted(path.name for path in cache.root.iterdir())
+        assert len(entries) == 3
+
+        command = [sys.executable, "-m", "pelican", str(tmp_path / "content"), "-o", str(tmp_path / "output")]
+        env = {**os.environ, "DEMOS_EXECUTOR": cluster.address, "DEMOS_RERUN": "demos/long.py"}
+        process = subprocess.Popen(
+            [*command, "-s", str(PROJECT / "pelicanconf.py")],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        victim = None
+        while victim is None and time.monotonic() < deadline and process.poll() is None:
+            victim = running_demo(cluster, "demos/long.py")
+            time.sleep(0.1)
+        assert victim is not None, "the long demo never started on a worker"
+        time.sleep(0.5)
+        kill(cluster.workers[victim])
+        output, _ = process.communicate(timeout=120)
+
+    survivor = ({"w1", "w2"} - {victim}).pop()
+    # Dask gave the demo to the other worker: a complete build, labelled with that worker.
+    assert process.returncode == 0, output
+    shown = sections((tmp_path / "output" / "issues" / "long" / "index.html").read_text())
+    assert "long demo done" in shown["demos/long.py"]
+    assert f"on Dask worker {survivor} " in shown["demos/long.py"]
+    assert sorted(path.name for path in cache.root.iterdir()) == entries  # nothing lost, nothing half-written
+    for folder in cache.root.iterdir():
+        record = json.loads((folder / "result.json").read_text())
+        assert cache.load(record["script"], record["key"]) is not None  # checksums still hold
+
+
+def test_an_unreachable_scheduler_is_a_clear_error_within_ten_seconds(tmp_path):
+    make_site(tmp_path, {}, {"a.py": SHORT.format(n=1)})
+    address = f"tcp://127.0.0.1:{free_port()}"  # nothing listens there
+    settings = settings_for(tmp_path, address)
+    start = time.monotonic()
+    report = run_batch([DemoRequest("demos/a.py", "content/p.md", 3)], settings, EnergyMeter)
+    elapsed = time.monotonic() - start
+    (run,) = report.runs.values()
+    assert elapsed < 10 and CONNECT_SECONDS < 10
+    assert run.failure.kind == "ClusterError"
+    assert f"could not reach the Dask scheduler at {address}" in run.failure.message
+    assert "dask scheduler --host 127.0.0.1" in run.failure.message
+    assert "DEMOS_EXECUTOR=local" in run.failure.message
+    assert not settings.cache_path.exists() or not any(settings.cache_path.iterdir())
+
+
+def test_an_unreachable_scheduler_fails_the_build_naming_the_post(tmp_path):
+    make_site(tmp_path, {"p.md": post("P", "::: demo demos/a.py\n:::\n")}, {"a.py": SHORT.format(n=1)})
+    address = f"tcp://127.0.0.1:{free_port()}"
+    result = build(tmp_path, address)
+    log = log_of(result)
+    assert result.returncode != 0
+    assert f"could not reach the Dask scheduler at {address}" in log
+    assert re.search(r"content/issues/p.md:4: demo demos/a.py failed: ClusterError: could not reach", log)
+
+
+def test_a_bad_executor_setting_is_a_content_error(tmp_path):
+    settings = settings_for(tmp_path, "http://example.org")
+    assert settings.executor == "local"
+    assert any("DEMOS_EXECUTOR" in problem.message for problem in problems.reported())
+
+
+def test_importing_the_plugin_does_not_import_dask():
+    code = (
+        "import sys, pelican.plugins.measured_demos, pelican.plugins.measured_demos.batch;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_versions_that_differ_from_the_build_are_named_and_shown():
+    worker = WorkerInfo("w9", "tcp://10.0.0.9:40000", "node9", "Some CPU", python="3.0.1")
+    found = differences(worker, {"numpy": "0.0.1"})
+    assert found[0].startswith("Python 3.0.1 on the worker, ")
+    assert found[1].startswith("numpy 0.0.1 on the worker, ")
