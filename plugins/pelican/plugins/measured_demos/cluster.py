@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import dask
 from distributed import Client, wait
 from distributed.client import FutureCancelledError
+from distributed.security import Security
 from plugin_core import problems
 from plugin_core.demo_link import DemoFailure, EnergyReading, WorkerInfo
 
@@ -48,9 +49,13 @@ def run_on_cluster(pending: list[DemoRun], settings: DemoSettings, deadline_seco
     """Run `pending` on the scheduler at settings.executor; every run ends with an outcome."""
     address = settings.executor
     deadline = time.monotonic() + deadline_seconds
+    security = Security()  # Dask's own configuration: DASK_DISTRIBUTED__COMM__TLS__... or YAML
+    if address.startswith("tls://") and not (security.tls_ca_file and security.tls_client_cert):
+        _fail_all(pending, no_certificates(address))
+        return
     try:
-        client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
-    except (OSError, TimeoutError) as error:
+        client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False, security=security)
+    except (OSError, TimeoutError, TypeError, ValueError) as error:  # TypeError: a bad TLS set-up
         _fail_all(pending, unreachable(address, error))
         return
     with client:
@@ -68,7 +73,8 @@ def run_on_cluster(pending: list[DemoRun], settings: DemoSettings, deadline_seco
             logger.info("measured_demos: sending %s to the Dask scheduler at %s", run.script, address)
             future = client.submit(run_remote, job_for(run, settings), key=_task_key(run), pure=False)
             futures[future] = run
-        done, _ = wait(list(futures), timeout=max(0.0, deadline - time.monotonic()))
+        with client.as_current():  # distributed.wait asks for the current client
+            done, _ = wait(list(futures), timeout=max(0.0, deadline - time.monotonic()))
         for future, run in futures.items():
             if future not in done:
                 future.cancel()
@@ -165,6 +171,15 @@ def unreachable(address: str, error: BaseException) -> str:
         f"could not reach the Dask scheduler at {address} within {CONNECT_SECONDS:g} s ({error}). "
         f"Start one on {host} with `dask scheduler --host {host} --port {port}` and workers with "
         f"`dask worker {address} --nthreads 1`, or set DEMOS_EXECUTOR=local to run the demos here"
+    )
+
+
+def no_certificates(address: str) -> str:
+    return (
+        f"DEMOS_EXECUTOR is {address}, a TLS address, but Dask has no client certificate: set "
+        "DASK_DISTRIBUTED__COMM__TLS__CA_FILE, DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT and "
+        "DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY (or distributed.comm.tls in Dask's YAML configuration); "
+        "see 'Demos on a cluster' in README.md"
     )
 
 
