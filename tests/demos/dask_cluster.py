@@ -21,6 +21,7 @@ import psutil
 
 DASK = str(Path(sys.executable).with_name("dask"))
 START_SECONDS = 60.0
+STOP_SECONDS = 2.0  # a worker busy with a demo waits for it on SIGTERM: then SIGKILL
 
 
 @dataclass
@@ -110,7 +111,7 @@ def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.terminate()
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=STOP_SECONDS)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)

@@ -86,13 +86,12 @@ def test_build_runs_every_demo_on_the_workers_and_labels_say_which(cluster, tmp_
     assert "rows: 3" in shown["demos/figure.py"] and "<img" in shown["demos/figure.py"]
     assert "demo 2 1" in shown["demos/d2.py"]
 
-    second = build(tmp_path, cluster.address)  # all cached: the labels come from the cache
-    assert second.returncode == 0, log_of(second)
-    assert ran(log_of(second)) == (0, 4, 4)
-    again = sections((tmp_path / "output" / "issues" / "cluster" / "index.html").read_text())
-    assert again.keys() == shown.keys()
-    for script, section in again.items():
-        assert "shown from the cache" in section and "on Dask worker" in section, script
+    cache = DemoCache(tmp_path / "_demo_cache")  # the worker is kept: a cached label still names it
+    for folder in cache.root.iterdir():
+        record = json.loads((folder / "result.json").read_text())
+        entry = cache.load(record["script"], record["key"])
+        assert entry.record.worker is not None and entry.record.worker.name in {"w1", "w2"}
+        assert (entry.record.worker.intensity is not None) == (entry.record.worker.name == "w1")
 
 
 def settings_for(root: Path, executor: str, **extra) -> DemoSettings:
@@ -114,6 +113,21 @@ def test_a_failing_demo_gives_the_same_file_and_line_on_a_worker(cluster, tmp_pa
     assert messages[0] == messages[1]
     assert "ValueError: broken on purpose (demos/broken.py:3)" in messages[1]
     assert str(tmp_path) not in messages[1]
+
+
+def test_one_deadline_for_the_whole_batch(cluster, tmp_path):
+    make_site(tmp_path, {}, {"slow.py": "import time\ntime.sleep(3)\n"})
+    settings = settings_for(tmp_path, cluster.address, DEMOS_BATCH_TIMEOUT=1, DEMOS_TIMEOUT=5)
+    start = time.monotonic()
+    report = run_batch([DemoRequest("demos/slow.py", "content/p.md", 2)], settings, EnergyMeter)
+    (run,) = report.runs.values()
+    assert time.monotonic() - start < 2.5
+    assert run.failure.kind == "TimeoutError"
+    assert (
+        "within the batch deadline of 1 s" in run.failure.message
+        and "DEMOS_BATCH_TIMEOUT" in run.failure.message
+    )
+    assert not settings.cache_path.exists() or not any(settings.cache_path.iterdir())
 
 
 def test_a_worker_killed_during_a_long_demo_the_demo_runs_on_the_other(tmp_path):

@@ -73,8 +73,12 @@ def run_on_cluster(pending: list[DemoRun], settings: DemoSettings, deadline_seco
             logger.info("measured_demos: sending %s to the Dask scheduler at %s", run.script, address)
             future = client.submit(run_remote, job_for(run, settings), key=_task_key(run), pure=False)
             futures[future] = run
-        with client.as_current():  # distributed.wait asks for the current client
-            done, _ = wait(list(futures), timeout=max(0.0, deadline - time.monotonic()))
+        try:
+            with client.as_current():  # distributed.wait asks for the current client
+                wait(list(futures), timeout=max(0.0, deadline - time.monotonic()))
+        except TimeoutError:
+            pass  # the demos not back by the deadline fail below
+        done = {future for future in futures if future.done()}
         for future, run in futures.items():
             if future not in done:
                 future.cancel()
