@@ -69,6 +69,19 @@ class EnergyRange:
 
 
 @dataclass(frozen=True)
+class WorkerInfo:
+    """The machine a demo ran on when a Dask worker ran it (a local run has none)."""
+
+    name: str  # the worker's name (`dask worker --name`), or its address
+    address: str  # e.g. tcp://10.0.0.7:40123
+    host: str  # host name of the worker's machine
+    cpu: str  # CPU model of that machine
+    python: str  # Python version there
+    intensity: CarbonIntensity | None = None  # the worker's region; None: the build's is used
+    differences: tuple[str, ...] = ()  # versions that differ from the build's, in words
+
+
+@dataclass(frozen=True)
 class DemoResult:
     """One demo's result as a page shows it; CO2e is computed for this build's intensity.
 
@@ -108,6 +121,7 @@ class DemoResult:
     def energy_per_run(self) -> float:
         """Central energy of one run, PUE included when configured (what CO2e is computed from)."""
         return self.energy_range.central_joules if self.energy_range else self.energy.joules * (self.pue or 1)
+    worker: WorkerInfo | None = None  # set when a Dask worker ran the demo
 
     @property
     def ok(self) -> bool:

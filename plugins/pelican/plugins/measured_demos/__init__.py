@@ -4,7 +4,9 @@ and the energy and CO2e they cost, cached by content in a committed folder.
 Modules: directive (the `::: demo` block), demo_process and child (one demo's own
 process; child runs inside it), meter (RAPL, NVML or estimate), record (the frozen
 result a cache entry holds), cache (the committed folder), batch (one build's
-demos), render (HTML), settings, plugin (signal wiring). What other plugins read
+demos), executors (here or on a Dask cluster), cluster (the build's side of
+Dask; imported only for a scheduler address), remote (what a Dask worker runs),
+render (HTML), settings, plugin (signal wiring). What other plugins read
 is published as plugin_core.demo_link.DemoBuild.
 """
 

@@ -13,19 +13,19 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from plugin_core.carbon import CarbonSettings
-from plugin_core.demo_link import DemoFailure, DemoResult, EnergyReading
+from plugin_core.demo_link import DemoFailure, DemoResult, EnergyReading, WorkerInfo
 from plugin_core.publishing import sha256_file
 
 from .cache import CacheEntry, CorruptEntryError, DemoCache, cache_key, changed_packages
 from .demo_process import RunRequest, run_demo
 from .estimate_range import estimate_range
+from .executors import run_pending
 from .meter import DEFAULT_WATTS_PER_GB, EnergyMeter
 from .record import DemoRecord
 from .results import DemoRequest, RunOutcome
@@ -52,6 +52,8 @@ class DemoRun:
     record: DemoRecord | None = None  # what result.json holds (cached, or this run's)
     work: Path | None = None  # temporary folder of the run
     reuses: int = 0  # builds that used the cached entry instead of running it, this one included
+    worker: WorkerInfo | None = None  # set when a Dask worker ran it (cluster.py)
+    packages: dict[str, str] | None = None  # versions on that worker of what the demo imported
 
     @property
     def figures(self) -> tuple[Path, ...]:
@@ -117,11 +119,7 @@ def run_batch(
 
     pending = [run for run in runs.values() if not _use_cache(run, cache, settings)]
     if pending:
-        if not isinstance(meter, EnergyMeter):
-            meter = meter()
-        workers = min(settings.workers, len(pending))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(lambda run: _execute(run, settings, meter), pending))
+        run_pending(pending, settings, meter, _execute)
         _store(pending, cache, settings)
     failed = [run.script for run in runs.values() if run.failure and not _expected_to_fail(run)]
     if settings.prune and failed:
@@ -194,11 +192,20 @@ def _execute(run: DemoRun, settings: DemoSettings, meter: EnergyMeter) -> None:
 
 
 def peers(run: DemoRun, others: list[DemoRun]) -> int:
-    """How many other demos were running during any part of this one."""
+    """How many other demos were running on the same machine during any part of this one."""
     start, end = run.interval
     return sum(
-        1 for other in others if other is not run and other.interval[0] < end and start < other.interval[1]
+        1
+        for other in others
+        if other is not run
+        and _host(other) == _host(run)
+        and other.interval[0] < end
+        and start < other.interval[1]
     )
+
+
+def _host(run: DemoRun) -> str:
+    return run.worker.host if run.worker else ""
 
 
 def _store(pending: list[DemoRun], cache: DemoCache, settings: DemoSettings) -> None:
@@ -220,11 +227,14 @@ def _store(pending: list[DemoRun], cache: DemoCache, settings: DemoSettings) -> 
             energy=reading,
             measured_at=datetime.fromtimestamp(outcome.started_at, UTC).isoformat(timespec="seconds"),
             machine=reading.hardware,
-            python=sys.version.split()[0],
-            packages=_versions(outcome.imported_modules, distributions),
+            python=run.worker.python if run.worker else sys.version.split()[0],
+            packages=run.packages
+            if run.packages is not None
+            else _versions(outcome.imported_modules, distributions),
             demo_packages=tuple(sorted(_versions(script_imports(settings.root / run.script), distributions))),
             parallel_peers=peers(run, pending),
             region=settings.region,
+            worker=run.worker,
         )
         if not outcome.ok:
             continue
@@ -289,6 +299,8 @@ def result_of(
         pue=carbon.pue,
         watts_per_gb=settings.meter.watts_per_gb if settings else DEFAULT_WATTS_PER_GB,
     )
+    if record.worker is not None and record.worker.intensity is not None:
+        carbon = CarbonSettings(record.worker.intensity, carbon.pue)  # the worker's region
     return DemoResult(
         script=run.script,
         caption=request.caption,
@@ -316,4 +328,5 @@ def result_of(
         energy_range=energy_range,
         region=record.region,
         runs_reused=run.reuses,
+        worker=record.worker,
     )

@@ -4,8 +4,10 @@ The batch makes it, the cache writes it and reads it back unchanged
 (`DemoRecord.from_json(record.to_json()) == record`), and the plugin turns it
 into the `DemoResult` a page shows. `SCHEMA` is the version of this layout;
 entries written before it had a number (schema 1) have the same keys and are
-read as they are. A record that does not fit raises ValueError, and the cache
-treats its entry as corrupt: the demo runs again, the build never crashes.
+read as they are. `worker` is optional (absent for a local run), so entries
+with it are still schema 2 for older readers, which ignore it. A record that
+does not fit raises ValueError, and the cache treats its entry as corrupt:
+the demo runs again, the build never crashes.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from plugin_core.demo_link import EnergyReading
+from plugin_core.carbon import CarbonIntensity
+from plugin_core.demo_link import EnergyReading, WorkerInfo
 
 SCHEMA = 2
 READABLE_SCHEMAS = (1, 2)
@@ -43,6 +46,7 @@ class DemoRecord:
     files: Mapping[str, str] = field(default_factory=dict)  # name -> SHA-256
     # Added after schema 2's first entries, so with defaults: those entries read as they are.
     region: str = ""  # CARBON_REGION where it ran, e.g. "world average" or "FRA"
+    worker: WorkerInfo | None = None  # the Dask worker that ran it; None: this machine
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -74,6 +78,7 @@ class DemoRecord:
             "artifacts": list(self.artifacts),
             "files": dict(self.files),
             "region": self.region,
+            **({"worker": _worker_json(self.worker)} if self.worker else {}),
         }
 
     @classmethod
@@ -112,6 +117,7 @@ class DemoRecord:
                 artifacts=tuple(str(name) for name in data.get("artifacts", ())),
                 files={str(k): str(v) for k, v in _typed(data.get("files", {}), dict).items()},
                 region=_typed(data.get("region", ""), str),
+                worker=_worker(data["worker"]) if data.get("worker") else None,
             )
         except (KeyError, TypeError) as error:
             raise ValueError(f"record does not fit schema {schema}: {error!r}") from None
@@ -125,3 +131,45 @@ def _typed(value: Any, kind: type) -> Any:
     if not isinstance(value, kind):
         raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
     return value
+
+
+def _worker_json(worker: WorkerInfo) -> dict[str, Any]:
+    intensity = worker.intensity
+    return {
+        "name": worker.name,
+        "address": worker.address,
+        "host": worker.host,
+        "cpu": worker.cpu,
+        "python": worker.python,
+        "intensity": None
+        if intensity is None
+        else {
+            "g_per_kwh": intensity.g_per_kwh,
+            "region": intensity.region,
+            "year": intensity.year,
+            "source": intensity.source,
+            "url": intensity.url,
+        },
+        "differences": list(worker.differences),
+    }
+
+
+def _worker(data: Mapping[str, Any]) -> WorkerInfo:
+    intensity = data.get("intensity")
+    return WorkerInfo(
+        name=_typed(data["name"], str),
+        address=_typed(data["address"], str),
+        host=_typed(data["host"], str),
+        cpu=_typed(data["cpu"], str),
+        python=_typed(data["python"], str),
+        intensity=None
+        if intensity is None
+        else CarbonIntensity(
+            g_per_kwh=float(intensity["g_per_kwh"]),
+            region=_typed(intensity["region"], str),
+            year=intensity["year"],
+            source=_typed(intensity["source"], str),
+            url=_typed(intensity.get("url", ""), str),
+        ),
+        differences=tuple(str(item) for item in data.get("differences", ())),
+    )

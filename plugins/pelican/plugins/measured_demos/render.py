@@ -17,7 +17,7 @@ from html import escape
 from pathlib import Path
 
 from plugin_core.carbon import JOULES_PER_KWH
-from plugin_core.demo_link import DemoFailure, DemoResult
+from plugin_core.demo_link import DemoFailure, DemoResult, WorkerInfo
 from plugin_core.numbers import significant
 from plugin_core.units import co2e_text, energy_text, grouped
 
@@ -257,12 +257,31 @@ def _provenance(result: DemoResult) -> str:
     except ValueError:
         when = result.measured_at
     text = f"run on {escape(when)}"
-    text += f" in {escape(result.region)}" if result.region else " (region not recorded for this run)"
+    if result.worker is not None:
+        text += _worker(result.worker)
+    else:
+        text += f" in {escape(result.region)}" if result.region else " (region not recorded for this run)"
     if result.parallel_peers:
         others = "demo" if result.parallel_peers == 1 else "demos"
         text += f", beside {result.parallel_peers} other {others} running at the same time"
     if result.from_cache:
         text += "; shown from the cache (this build did not run it again)"
+    return text
+
+
+def _worker(worker: WorkerInfo) -> str:
+    """Which Dask worker ran the demo, on what machine, in which region, with which versions."""
+    region = (
+        f"region {escape(worker.intensity.region)}"
+        if worker.intensity
+        else "no region set on the worker, so the build's carbon intensity is used"
+    )
+    text = (
+        f" on Dask worker {escape(worker.name)} ({escape(worker.address)}), host {escape(worker.host)}, "
+        f"CPU {escape(worker.cpu)}, {region}"
+    )
+    if worker.differences:
+        text += f"; versions differ from the build's: {escape('; '.join(worker.differences))}"
     return text
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from plugin_core import settings as core_settings
 from plugin_core.settings import Setting, flag, number, optional, path, text, text_list
 
+from .executors import LOCAL, executor_address
 from .meter import DEFAULT_WATTS_PER_GB, POWERCAP, MeterConfig
 
 SETTINGS = (
@@ -30,6 +31,10 @@ SETTINGS = (
     Setting("CPU_WATTS_PER_CORE", None, optional(number(0, 1000, above=True))),
     Setting("MEMORY_WATTS_PER_GB", DEFAULT_WATTS_PER_GB, number(0, 100)),
     Setting("DEMOS_POWERCAP_PATH", str(POWERCAP), text),
+    # "local" (a pool of DEMOS_WORKERS processes here) or a Dask scheduler address
+    Setting("DEMOS_EXECUTOR", LOCAL, executor_address, environment=True),
+    # seconds for all uncached demos together; None: the sum of their timeouts + 60 s
+    Setting("DEMOS_BATCH_TIMEOUT", None, optional(number(0, above=True)), environment=True),
 )
 
 
@@ -48,6 +53,8 @@ class DemoSettings:
     prune: bool
     meter: MeterConfig
     region: str = ""  # the core's CARBON_REGION, recorded with every run
+    executor: str = LOCAL  # "local" or a scheduler address, e.g. tcp://10.0.0.5:8786
+    batch_timeout: float | None = None
 
     def should_rerun(self, script: str) -> bool:
         return "all" in self.rerun or script in self.rerun
@@ -76,6 +83,8 @@ class DemoSettings:
                 watts_per_gb=values["MEMORY_WATTS_PER_GB"],
                 powercap=Path(values["DEMOS_POWERCAP_PATH"]),
             ),
+            executor=values["DEMOS_EXECUTOR"],
+            batch_timeout=values["DEMOS_BATCH_TIMEOUT"],
         )
 
 
