@@ -80,7 +80,7 @@ def test_build_runs_every_demo_on_the_workers_and_labels_say_which(cluster, tmp_
         assert worker, (script, section)
         assert "CPU " in section
         if worker.group(1) == "w1":  # the worker's region and its intensity are the ones used
-            assert "region France" in section and "56 g CO\u2082e per kWh (France, 2023)" in section
+            assert "region France" in section and "56 g CO\u2082e/kWh, France, 2023" in section
         else:
             assert "no region set on the worker" in section and "world average" in section
     assert "rows: 3" in shown["demos/figure.py"] and "<img" in shown["demos/figure.py"]
