@@ -36,9 +36,20 @@ from plugin_core.directives import (
 
 from .results import DemoRequest
 
+MAX_TIMEOUT_SECONDS = 86_400  # as DEMOS_TIMEOUT: a demo that may run for ever holds the build
+
+
+def as_timeout(value: str) -> float:
+    """Seconds, more than 0 and at most a day: `inf`, `nan` and `0` are refused."""
+    seconds = as_positive_float(value)
+    if seconds > MAX_TIMEOUT_SECONDS:
+        raise ValueError(f"expected at most {MAX_TIMEOUT_SECONDS} seconds, got {value!r}")
+    return seconds
+
+
 SCHEMA = {
     "caption": as_text,
-    "timeout": as_positive_float,
+    "timeout": as_timeout,
     "memory": as_positive_int,
     "data": as_path_list,
     "show-source": as_bool,
