@@ -148,6 +148,7 @@ def _use_source_aware_reader(readers: Any) -> None:
 
 def register() -> None:
     """Connect the core's receivers; every plugin calls this (connecting twice is a no-op)."""
+    problems.hide_tracebacks()
     signals.readers_init.connect(_use_source_aware_reader)
     signals.get_generators.connect(_start)
     signals.all_generators_finalized.connect(_content)

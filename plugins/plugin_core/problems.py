@@ -33,6 +33,22 @@ class BuildError(Exception):
     exitcode = 1
 
 
+class _NoTracebackForContentErrors(logging.Filter):
+    """Pelican logs any exception with its traceback; a content error's message says it all."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], BuildError):
+            record.exc_info = None
+        return True
+
+
+def hide_tracebacks(pelican_logger: logging.Logger | None = None) -> None:
+    """Install the filter once on Pelican's own logger (its main and autoreload log there)."""
+    target = pelican_logger or logging.getLogger("pelican")
+    if not any(isinstance(f, _NoTracebackForContentErrors) for f in target.filters):
+        target.addFilter(_NoTracebackForContentErrors())
+
+
 _problems: list[Problem] = []
 _lock = threading.Lock()
 

@@ -12,7 +12,7 @@ import logging
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -49,19 +49,22 @@ class DemoRun:
     ran: bool = False
     interval: tuple[float, float] = (0.0, 0.0)
     record: DemoRecord | None = None  # what result.json holds (cached, or this run's)
-    work: Path | None = None  # temporary folder of the run
+    work: Path | None = None  # temporary folder: the run's files, or the checked copy of its entry
+    store_error: str | None = None  # why this run's result could not be cached
 
+    # Pages are made from this build's own files (the run's folder, or the copy taken
+    # when the entry was checked), never from the cache folder a demo could change.
     @property
     def figures(self) -> tuple[Path, ...]:
-        if self.entry is not None:
-            return self.entry.figures
-        return self.outcome.figures if self.outcome else ()
+        if self.outcome is not None:
+            return self.outcome.figures
+        return self.entry.figures if self.entry else ()
 
     @property
     def artifacts(self) -> dict[str, Path]:
-        if self.entry is not None:
-            return self.entry.artifacts
-        return self.outcome.artifacts if self.outcome else {}
+        if self.outcome is not None:
+            return self.outcome.artifacts
+        return self.entry.artifacts if self.entry else {}
 
     @property
     def failure(self) -> DemoFailure | None:
@@ -121,14 +124,41 @@ def run_batch(
         with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(lambda run: _execute(run, settings, meter), pending))
         _store(pending, cache, settings)
-    failed = [run.script for run in runs.values() if run.failure and not _expected_to_fail(run)]
-    if settings.prune and failed:
-        # The last good entry of a demo that broke is needed again once it is fixed.
-        logger.info("measured_demos: cache not pruned: %s failed", ", ".join(sorted(failed)))
-    elif settings.prune:
-        for folder in cache.prune({run.entry.folder for run in runs.values() if run.entry}):
-            logger.info("measured_demos: pruned unused cache entry %s", folder)
+    _restore_vanished(runs.values(), cache)
+    if settings.prune:
+        _prune(runs.values(), cache)
     return BatchReport(runs, ran=len(pending), cached=len(runs) - len(pending))
+
+
+def _prune(runs: Iterable[DemoRun], cache: DemoCache) -> None:
+    """Delete unused entries, only after a build that has an entry for every demo it shows."""
+    runs = list(runs)
+    failed = sorted(run.script for run in runs if run.failure and not _expected_to_fail(run))
+    unwritten = sorted(run.script for run in runs if run.store_error)
+    if failed or unwritten:
+        # The last good entry of a demo that broke is needed again once it is fixed.
+        why = f"{', '.join(failed)} failed" if failed else f"{', '.join(unwritten)} could not be cached"
+        logger.info("measured_demos: cache not pruned: %s", why)
+        return
+    for folder in cache.prune({run.entry.folder for run in runs if run.entry}):
+        logger.info("measured_demos: pruned unused cache entry %s", folder)
+
+
+def _restore_vanished(runs: Iterable[DemoRun], cache: DemoCache) -> None:
+    """Write back the entries a demo removed while the build ran, from the checked copies."""
+    for run in runs:
+        entry = run.entry
+        if run.ran or entry is None or entry.copy is None or (entry.folder / "result.json").is_file():
+            continue
+        logger.warning(
+            "measured_demos: the cache entry of %s vanished during the build (did a demo delete "
+            "it?); writing it back from this build's checked copy",
+            run.script,
+        )
+        try:
+            cache.store(entry.record, list(entry.figures), entry.artifacts)
+        except OSError as error:
+            run.store_error = f"{type(error).__name__}: {error}"
 
 
 def _expected_to_fail(run: DemoRun) -> bool:
@@ -140,9 +170,15 @@ def _use_cache(run: DemoRun, cache: DemoCache, settings: DemoSettings) -> bool:
     if settings.should_rerun(run.script):
         logger.info("measured_demos: running %s again (DEMOS_RERUN)", run.script)
         return False
+    copy = Path(tempfile.mkdtemp(prefix="measured-demo-cached-"))
     try:
-        entry = cache.load(run.script, run.key)
+        entry = cache.load(run.script, run.key, copy_to=copy)
+    except OSError as error:  # no room for the copy: run the demo instead
+        logger.warning("measured_demos: could not copy the cache entry of %s: %s", run.script, error)
+        shutil.rmtree(copy, ignore_errors=True)
+        return False
     except CorruptEntryError as error:
+        shutil.rmtree(copy, ignore_errors=True)
         logger.warning(
             "measured_demos: %s:%s: the cache entry of demo %s is corrupt and will not be used "
             "(%s); running the demo again",
@@ -154,11 +190,14 @@ def _use_cache(run: DemoRun, cache: DemoCache, settings: DemoSettings) -> bool:
         cache.remove(cache.folder_for(run.script, run.key))
         return False
     if entry is None:
+        shutil.rmtree(copy, ignore_errors=True)
         return False
     changed = changed_packages(dict(entry.record.packages))
     if changed:
         logger.info("measured_demos: running %s again, packages changed: %s", run.script, "; ".join(changed))
+        shutil.rmtree(copy, ignore_errors=True)
         return False
+    run.work = copy
     run.entry = entry
     run.record = entry.record
     return True
@@ -227,8 +266,8 @@ def _store(pending: list[DemoRun], cache: DemoCache, settings: DemoSettings) -> 
         try:
             run.entry = cache.store(run.record, list(outcome.figures), outcome.artifacts)
             run.record = run.entry.record
-        except OSError as error:
-            logger.warning("measured_demos: could not write the cache entry of %s: %s", run.script, error)
+        except OSError as error:  # a full disk, a folder that cannot be written: the caller reports it
+            run.store_error = f"{type(error).__name__}: {error}"
 
 
 def script_imports(script: Path) -> tuple[str, ...]:
