@@ -24,7 +24,7 @@ from plugin_core.demo_link import DemoFailure, DemoResult, EnergyReading
 from plugin_core.publishing import sha256_file
 
 from .cache import CacheEntry, CorruptEntryError, DemoCache, cache_key, changed_packages
-from .demo_process import RunRequest, run_demo
+from .demo_process import RunRequest, allow_runs, run_demo, stop_all
 from .meter import EnergyMeter
 from .record import DemoRecord
 from .results import DemoRequest, RunOutcome
@@ -121,13 +121,51 @@ def run_batch(
         if not isinstance(meter, EnergyMeter):
             meter = meter()
         workers = min(settings.workers, len(pending))
+        allow_runs()
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(lambda run: _execute(run, settings, meter), pending))
+            try:
+                list(pool.map(lambda run: _execute(run, settings, meter), pending))
+            except KeyboardInterrupt:
+                # Ctrl-C: end every running demo now, not at its timeout; store nothing.
+                stopped = stop_all()
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise DemosInterrupted(stopped) from None
+        _report_containment(pending)
         _store(pending, cache, settings)
     _restore_vanished(runs.values(), cache)
     if settings.prune:
         _prune(runs.values(), cache)
     return BatchReport(runs, ran=len(pending), cached=len(runs) - len(pending))
+
+
+class DemosInterrupted(KeyboardInterrupt):
+    """The build was interrupted while demos ran; they were all killed, nothing was cached."""
+
+    def __init__(self, stopped: int) -> None:
+        super().__init__(f"{stopped} running demo(s) stopped")
+        self.stopped = stopped
+
+
+def _report_containment(runs: list[DemoRun]) -> None:
+    """Say once how demos were contained, and name any process that escaped its demo."""
+    modes = sorted({run.outcome.isolation for run in runs if run.outcome and run.outcome.isolation})
+    if "process group" in modes:
+        logger.warning(
+            "measured_demos: demos ran in their own process group only (a PID namespace needs root "
+            "on Linux): a process a demo starts in a new session is found by its environment and "
+            "killed after the demo ends, but could outlive a build that is killed"
+        )
+    elif modes:
+        logger.info("measured_demos: each demo ran in its own PID namespace; all it started ended with it")
+    for run in runs:
+        if run.outcome and run.outcome.escaped:
+            logger.warning(
+                "measured_demos: %s left %d process(es) running outside its process group; they were "
+                "killed: %s. Wait for the processes a demo starts before it ends",
+                run.script,
+                len(run.outcome.escaped),
+                "; ".join(run.outcome.escaped),
+            )
 
 
 def _prune(runs: Iterable[DemoRun], cache: DemoCache) -> None:

@@ -1,6 +1,6 @@
 """Runs inside the fresh process of one demo:
 
-    python child.py SCRIPT RESULT TRACE FIGURES SEED MEMORY_LIMIT_MB
+    python child.py SCRIPT RESULT TRACE FIGURES SEED MEMORY_LIMIT_MB TIMEOUT BUILD_PID
 
 It sets the limits and seeds, runs the demo script as `__main__` (like
 `python demos/x.py`), saves every open matplotlib figure as a deterministic SVG
@@ -8,6 +8,12 @@ and writes a result file (a Python literal, read back with ast.literal_eval).
 Every import here is one the demo pays for, so it imports almost nothing up
 front (no json, re, runpy or traceback: ~10 ms together); `random`, numpy and
 matplotlib are seeded or configured only when the demo imports them.
+
+It first ties itself to the build (`contain`): it dies when the build dies,
+whatever kills it (PR_SET_PDEATHSIG), and enforces its own deadline. Where the
+kernel allows (root on Linux), the demo then runs as the first process of a new
+PID namespace, so every process it starts, even in a new session, ends with it;
+elsewhere the runner finds such escaped processes by an environment marker.
 
 This file must not import the measured_demos package (or Pelican): it runs
 with the demo's interpreter and nothing else.
@@ -24,12 +30,24 @@ import sys
 import types
 
 SVG_HASHSALT = "measured-demos"
+PR_SET_PDEATHSIG = 1
+CLONE_NEWPID = 0x20000000
+CLONE_NEWNS = 0x00020000
+MS_REC, MS_PRIVATE = 0x4000, 0x40000
+MS_NOSUID, MS_NODEV, MS_NOEXEC = 0x2, 0x4, 0x8
+# After the runner's own timeout and kill grace: the runner normally acts first.
+DEADLINE_MARGIN_SECONDS = 3
+EXIT_BUILD_GONE = 125
 NOT_THIRD_PARTY = set(sys.stdlib_module_names) | set(sys.builtin_module_names) | {"__main__"}
 
 
 def main(argv: list[str]) -> int:
     script, result_path, trace_path, figures_folder, seed_text, memory_text = argv[1:7]
+    timeout, build_pid = float(argv[7]), int(argv[8])
     script = os.path.abspath(script)
+    isolation = contain(build_pid, timeout + DEADLINE_MARGIN_SECONDS)
+    with open(trace_path + ".isolation", "w") as handle:
+        handle.write(isolation)
     limit_memory(int(memory_text))
     trace_file = open(trace_path, "w")  # noqa: SIM115 - must outlive main() for faulthandler
     faulthandler.enable(trace_file)
@@ -75,6 +93,72 @@ def main(argv: list[str]) -> int:
     sys.stdout.flush()
     sys.stderr.flush()
     return 0 if failure is None else 1
+
+
+def contain(build_pid: int, deadline: float) -> str:
+    """Die with the build and by `deadline`; run in a new PID namespace where allowed.
+
+    Returns how the demo is contained: "pid namespace" or "process group".
+    """
+    try:
+        import ctypes  # ~3 ms; os has no prctl or unshare before Python 3.12
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, _signal.SIGKILL, 0, 0, 0)
+    except (ImportError, OSError, AttributeError):
+        libc = None
+    if os.getppid() != build_pid:  # the build died before the line above
+        os._exit(EXIT_BUILD_GONE)
+    if libc is None or libc.unshare(CLONE_NEWPID | CLONE_NEWNS) != 0:
+        _signal.alarm(max(1, int(deadline + 0.999)))  # SIGALRM's default action ends the demo
+        return "process group"
+    status_read, status_write = os.pipe()
+    if os.fork() == 0:  # the first process of the new namespace: all others die with it
+        os.close(status_read)
+        libc.prctl(PR_SET_PDEATHSIG, _signal.SIGKILL, 0, 0, 0)  # dies with the watchdog
+        # Its own /proc, so os.getpid() and /proc/<pid> (psutil) name the same process.
+        libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None)
+        libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
+        demo = os.fork()  # not the namespace's init, which ignores signals it does not handle
+        if demo == 0:
+            os.close(status_write)
+            libc.prctl(PR_SET_PDEATHSIG, _signal.SIGKILL, 0, 0, 0)
+            return "pid namespace"
+        _init(demo, status_write)
+    os.close(status_write)
+    _watch(status_read, deadline)
+
+
+def _init(demo: int, status_write: int) -> None:
+    """PID 1 of the namespace: reaps what the demo leaves, hands the demo's status out, exits."""
+    while True:
+        pid, status = os.wait()
+        if pid == demo:
+            os.write(status_write, str(status).encode())
+            os._exit(0)
+
+
+def _watch(status_read: int, deadline: float) -> None:
+    """Outside the namespace: kills it at the deadline, then ends as the demo ended.
+
+    It ignores the runner's SIGTERM (the demo gets it too and dumps its traceback);
+    SIGKILL ends the watchdog and, through PR_SET_PDEATHSIG, the whole namespace.
+    """
+    _signal.signal(_signal.SIGTERM, _signal.SIG_IGN)
+    _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
+    _signal.signal(_signal.SIGALRM, lambda *_: os._exit(124))  # the namespace dies with us
+    _signal.alarm(max(1, int(deadline + 0.999)))
+    text = b""
+    while chunk := os.read(status_read, 64):  # retried after signals (PEP 475)
+        text += chunk
+    os.wait()
+    status = int(text) if text else 9  # no status: the namespace was killed (SIGKILL)
+    if os.WIFSIGNALED(status) or not text:
+        signal_number = os.WTERMSIG(status) if text else _signal.SIGKILL
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        _signal.signal(signal_number, _signal.SIG_DFL)
+        os.kill(os.getpid(), signal_number)
+    os._exit(os.waitstatus_to_exitcode(status))
 
 
 def limit_memory(megabytes: int | None) -> None:

@@ -2,7 +2,11 @@
 
 No Pelican here: the benchmarks and tests drive this module directly.
 The process starts in a new session (its own process group) so a timeout kills
-the demo and everything it started. CPU time and peak memory come from
+the demo and everything it started; the child also dies with the build and
+enforces its own deadline, and runs in a PID namespace where allowed (child.py).
+Every process of a demo carries a marker in its environment, so one that left
+the group (a new session) is found and killed after the run. `stop_all()` ends
+every running demo at once (Ctrl-C). CPU time and peak memory come from
 `os.wait4`, which reports exactly this child, even when several run at once.
 """
 
@@ -16,7 +20,9 @@ import selectors
 import signal
 import subprocess
 import sys
+import threading
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +36,11 @@ KILL_GRACE_SECONDS = 1.0
 DRAIN_SECONDS = 0.5
 POLL_SECONDS = 0.25
 READ_CHUNK = 65536
+MARKER_VARIABLE = "MEASURED_DEMO_RUN"
+PROC = Path("/proc")
+_stopping = threading.Event()
+_running: dict[int, str] = {}  # process group -> marker, of every demo running now
+_running_lock = threading.Lock()
 THREAD_VARIABLES = (
     "OMP_NUM_THREADS",
     "OPENBLAS_NUM_THREADS",
@@ -52,9 +63,11 @@ class RunRequest:
     python: str = sys.executable
 
 
-def demo_environment(request: RunRequest, artifacts: Path) -> dict[str, str]:
-    """The environment a demo sees: the build's own, made reproducible."""
+def demo_environment(request: RunRequest, artifacts: Path, marker: str = "") -> dict[str, str]:
+    """The environment a demo sees: the build's own, made reproducible, with its marker."""
     env = dict(os.environ)
+    if marker:
+        env[MARKER_VARIABLE] = marker
     env.update(
         {
             "MPLBACKEND": "Agg",
@@ -85,23 +98,39 @@ def run_demo(request: RunRequest, work: Path) -> RunOutcome:
         str(figures),
         str(request.seed),
         str(request.memory_limit_mb or 0),
+        repr(float(request.timeout)),
+        str(os.getpid()),
     ]
+    marker = uuid.uuid4().hex
+    if _stopping.is_set():
+        raise KeyboardInterrupt("the build is stopping")
     started_at = time.time()
     start = time.perf_counter()
-    process = subprocess.Popen(
-        [request.python, str(CHILD), *arguments],
-        cwd=request.cwd,
-        env=demo_environment(request, artifacts),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    stdout, stderr, truncated, timed_out = _collect(process, start + request.timeout, request.output_limit)
-    _, status, usage = os.wait4(process.pid, 0)  # rusage of exactly this child
+    with _running_lock:
+        process = subprocess.Popen(
+            [request.python, str(CHILD), *arguments],
+            cwd=request.cwd,
+            env=demo_environment(request, artifacts, marker),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        _running[process.pid] = marker
+    try:
+        stdout, stderr, truncated, timed_out = _collect(
+            process, start + request.timeout, request.output_limit
+        )
+        _, status, usage = os.wait4(process.pid, 0)  # rusage of exactly this child
+    finally:
+        with _running_lock:
+            _running.pop(process.pid, None)
+        _kill_group(process.pid, signal.SIGKILL)  # anything the demo left running
+        escaped = kill_marked(marker)
     wall = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
-    _kill_group(process.pid, signal.SIGKILL)  # anything the demo left running
+    if _stopping.is_set():
+        raise KeyboardInterrupt("the build is stopping")
 
     result = _read_result(result_path)
     failure = _failure(request, process.returncode, timed_out, result, trace_path)
@@ -118,7 +147,53 @@ def run_demo(request: RunRequest, work: Path) -> RunOutcome:
         artifacts={path.name: path for path in sorted(artifacts.iterdir()) if path.is_file()},
         imported_modules=tuple((result or {}).get("modules", [])),
         failure=failure,
+        isolation=_read_isolation(trace_path),
+        escaped=escaped,
     )
+
+
+def allow_runs() -> None:
+    """Undo `stop_all()` for the next build in this process (tests, autoreload)."""
+    _stopping.clear()
+
+
+def stop_all() -> int:
+    """Kill every running demo and all it started (Ctrl-C); return how many were running."""
+    _stopping.set()
+    with _running_lock:
+        running = dict(_running)
+    for group, marker in running.items():
+        _kill_group(group, signal.SIGKILL)
+        kill_marked(marker)
+    return len(running)
+
+
+def kill_marked(marker: str) -> tuple[str, ...]:
+    """Kill the processes whose environment holds `marker`; describe each ("pid: command")."""
+    needle = f"{MARKER_VARIABLE}={marker}".encode()
+    found = []
+    try:
+        entries = [entry for entry in os.listdir(PROC) if entry.isdigit()]
+    except OSError:
+        return ()
+    for entry in entries:
+        try:
+            environ = (PROC / entry / "environ").read_bytes()
+            if needle not in environ.split(b"\0"):
+                continue
+            command = (PROC / entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            os.kill(int(entry), signal.SIGKILL)
+        except (OSError, ValueError):
+            continue
+        found.append(f"{entry}: {command.strip()[:120]}")
+    return tuple(found)
+
+
+def _read_isolation(trace: Path) -> str:
+    try:
+        return Path(str(trace) + ".isolation").read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
 
 
 def _collect(process: subprocess.Popen, deadline: float, limit: int) -> tuple[str, str, bool, bool]:
@@ -137,6 +212,9 @@ def _collect(process: subprocess.Popen, deadline: float, limit: int) -> tuple[st
         selector.register(process.stderr, selectors.EVENT_READ, "stderr")
         while selector.get_map():
             now = time.perf_counter()
+            if _stopping.is_set():
+                _kill_group(process.pid, signal.SIGKILL)
+                break
             if drain_until is None and _has_exited(process.pid):
                 drain_until = now + DRAIN_SECONDS
             if drain_until is not None and now >= drain_until:

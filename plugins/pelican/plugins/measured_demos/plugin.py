@@ -24,7 +24,7 @@ from plugin_core.build import Build, CoreSettings, Step
 from plugin_core.demo_link import BuildEnergy, DemoBuild, DemoFailure, DemoResult, PageDemos
 from plugin_core.directives import add_directive
 
-from .batch import BatchReport, DemoRun, cleanup, result_of, run_batch
+from .batch import BatchReport, DemoRun, DemosInterrupted, cleanup, result_of, run_batch
 from .directive import KIND, make_handler, requests_in
 from .meter import EnergyMeter, ProcessMeter
 from .render import render_demo, render_failure
@@ -60,10 +60,25 @@ def run_demos(build: Build, generators: list[Any]) -> None:
         # A post whose directive has a typo asked for no demo: its entry must survive the fix.
         logger.info("measured_demos: cache not pruned: this build has content errors")
         settings = replace(settings, prune=False)
-    report = run_batch(requests, settings, lambda: EnergyMeter(settings.meter))
+    try:
+        report = run_batch(requests, settings, lambda: EnergyMeter(settings.meter))
+    except DemosInterrupted as interrupted:
+        # Pelican would log the interrupt and exit 0: a stopped build must fail.
+        logger.error(
+            "measured_demos: interrupted; %d running demo(s) killed, nothing from this build was "
+            "cached, the cache is as it was",
+            interrupted.stopped,
+        )
+        raise SystemExit(130) from None
     build.publish(report)
     # Shown without -v, like Pelican's own "Done: ..." line: it says what the build cost.
-    console.print(f"measured_demos: ran {report.ran} of {len(report.runs)} demos, {report.cached} cached")
+    modes = sorted(
+        {run.outcome.isolation for run in report.runs.values() if run.outcome and run.outcome.isolation}
+    )
+    how = f" (each in its own {' or '.join(modes).replace('pid', 'PID')})" if modes else ""
+    console.print(
+        f"measured_demos: ran {report.ran} of {len(report.runs)} demos, {report.cached} cached{how}"
+    )
     _report_unwritten(report, settings)
     carbon = build.find(CoreSettings).carbon
     by_request = {id(r): run for run in report.runs.values() for r in run.requests}

@@ -29,6 +29,8 @@ class RunOutcome:
     artifacts: dict[str, Path] = field(default_factory=dict)
     imported_modules: tuple[str, ...] = ()
     failure: DemoFailure | None = None
+    isolation: str = ""  # "pid namespace" or "process group" (child.contain)
+    escaped: tuple[str, ...] = ()  # processes found outside the group after the run, killed
 
     @property
     def ok(self) -> bool:
