@@ -31,7 +31,9 @@ logger = logging.getLogger(__name__)
 HASHABLE_SUFFIXES = frozenset({".css", ".js", ".mjs"})
 HASHED_NAME = re.compile(rf"\.[0-9a-f]{{{HASH_LENGTH}}}(\.(?:css|js|mjs))$")
 URL_ATTRIBUTE = re.compile(r"""(\b(?:href|src)\s*=\s*)(["'])([^"']*)\2""", re.IGNORECASE)
-CSS_IMPORT_OR_URL = re.compile(r"""(@import\s+(?:url\(\s*)?|url\(\s*)(["']?)([^"')\s;]+)\2""", re.IGNORECASE)
+CSS_IMPORT_OR_URL = re.compile(
+    r"""(@import\s+(?:url\(\s*)?|url\(\s*)(["']?)([^"')\s;]+)\2""", re.IGNORECASE
+)
 
 
 def is_hashed(path: str) -> bool:
@@ -80,9 +82,8 @@ def _hash_one(target: str, origin: SiteOrigin, renamed: dict[str, str], visiting
             child = origin.resolve(reference.url, target)
             if _hashable(child, origin.output_dir) and child.endswith(".css"):
                 _hash_one(child, origin, renamed, visiting)
-        content = _rewritten(content.decode("utf-8"), target, origin, renamed, CSS_IMPORT_OR_URL).encode(
-            "utf-8"
-        )
+        content = _rewritten(content.decode("utf-8"), target, origin, renamed,
+                             CSS_IMPORT_OR_URL).encode("utf-8")
     new_path = hashed_name(target, content)
     destination = origin.output_dir / new_path
     if not destination.is_file() or destination.read_bytes() != content:
@@ -94,15 +95,16 @@ def _hash_one(target: str, origin: SiteOrigin, renamed: dict[str, str], visiting
 def _remove_stale_copies(original: Path, current: Path) -> None:
     """Drop hashed copies left by earlier builds (and their compressed siblings)."""
     stem, suffix = original.stem, original.suffix
-    pattern = re.compile(rf"{re.escape(stem)}\.[0-9a-f]{{{HASH_LENGTH}}}{re.escape(suffix)}(\.gz|\.br)?")
+    pattern = re.compile(
+        rf"{re.escape(stem)}\.[0-9a-f]{{{HASH_LENGTH}}}{re.escape(suffix)}(\.gz|\.br)?"
+    )
     for sibling in original.parent.iterdir():
         if pattern.fullmatch(sibling.name) and not sibling.name.startswith(current.name):
             sibling.unlink()
 
 
-def _rewritten(
-    text: str, referrer: str, origin: SiteOrigin, renamed: dict[str, str], pattern: re.Pattern[str]
-) -> str:
+def _rewritten(text: str, referrer: str, origin: SiteOrigin, renamed: dict[str, str],
+               pattern: re.Pattern[str]) -> str:
     def replace(match: re.Match[str]) -> str:
         url = match.group(3)
         target = origin.resolve(url, referrer)
@@ -122,9 +124,8 @@ def rewrite_html(html: str, referrer: str, origin: SiteOrigin, renamed: dict[str
     return _rewritten(html, referrer, origin, renamed, URL_ATTRIBUTE)
 
 
-def _rewrite_file(
-    file: Path, relative: str, origin: SiteOrigin, renamed: dict[str, str], pattern: re.Pattern[str]
-) -> None:
+def _rewrite_file(file: Path, relative: str, origin: SiteOrigin, renamed: dict[str, str],
+                  pattern: re.Pattern[str]) -> None:
     text = file.read_text("utf-8")
     new_text = _rewritten(text, relative, origin, renamed, pattern)
     if new_text != text:

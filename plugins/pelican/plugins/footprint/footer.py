@@ -77,12 +77,11 @@ def stamp(
 
     (page, transfer), exact = settle(shown, stamped, stamped("", 0))
     if not exact:
-        logger.warning(
-            "footprint: %s: the footer's figures did not settle; they may be one rounding step off",
-            measured.path,
-        )
+        logger.warning("footprint: %s: the footer's figures did not settle; they may be one "
+                       "rounding step off", measured.path)
     return Stamped(page.encode("utf-8"), transfer, exact)
 
 
 def _with_html(transfer: PageTransfer, html: bytes, encoding: str) -> PageTransfer:
-    return replace(transfer, html_raw_bytes=len(html), html_transfer_bytes=encoded_size(html, encoding))
+    return replace(transfer, html_raw_bytes=len(html),
+                   html_transfer_bytes=encoded_size(html, encoding))

@@ -36,15 +36,13 @@ class FootprintGenerator(Generator):
         # After the theme's own templates (so a theme can override), before Pelican's.
         loaders.insert(1, FileSystemLoader(str(TEMPLATES)))
         self.env.loader = ChoiceLoader(loaders)
-        self.env.filters.update(
-            {
-                "footprint_bytes": format_bytes,
-                "footprint_grams": format_grams,
-                "footprint_joules": format_joules,
-                "footprint_significant": significant,
-                "footprint_sentence": sentence,
-            }
-        )
+        self.env.filters.update({
+            "footprint_bytes": format_bytes,
+            "footprint_grams": format_grams,
+            "footprint_joules": format_joules,
+            "footprint_significant": significant,
+            "footprint_sentence": sentence,
+        })
         # Shared with every template (the footer links here); not a setting.
         self.context["FOOTPRINT_PAGE_URL"] = self.footprint.page_url
         self.context["FOOTPRINT_JSON_URL"] = self.footprint.json_save_as

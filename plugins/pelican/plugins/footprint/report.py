@@ -57,7 +57,8 @@ class PageEntry:
 
 def page_row(entry: PageEntry, settings: FootprintSettings) -> dict[str, Any]:
     transfer = entry.transfer
-    view = estimate(transfer.transfer_bytes, settings.grid_intensity, settings.green_hosting_factor)
+    view = estimate(transfer.transfer_bytes, settings.grid_intensity,
+                    settings.green_hosting_factor)
     by_kind = {kind: transfer.bytes_of_kind(kind) for kind in KIND_COLUMNS}
     other = transfer.transfer_bytes - transfer.html_transfer_bytes - sum(by_kind.values())
     return {
@@ -75,7 +76,8 @@ def page_row(entry: PageEntry, settings: FootprintSettings) -> dict[str, Any]:
         "co2e_grams_per_view": view.co2e_grams,
         "energy_kwh_per_view": view.energy_kwh,
         "resources": [
-            {"path": r.path, "kind": r.kind, "raw_bytes": r.raw_bytes, "transfer_bytes": r.transfer_bytes}
+            {"path": r.path, "kind": r.kind, "raw_bytes": r.raw_bytes,
+             "transfer_bytes": r.transfer_bytes}
             for r in transfer.resources
         ],
         "third_party": list(transfer.third_party),
@@ -88,31 +90,28 @@ def demo_rows(demos: DemoBuild | None) -> list[dict[str, Any]]:
     rows = []
     for page in demos.pages if demos else ():
         for result in page.results:
-            rows.append(
-                {
-                    "script": result.script,
-                    "caption": result.caption,
-                    "page_title": _plain(page.title),
-                    "page_url": page.url,
-                    "energy_joules": result.energy_joules,
-                    "co2e_grams": result.co2e_grams,
-                    "method": result.method,
-                    "measured_at": result.measured_at,
-                    "machine": result.machine,
-                    "cpu_seconds": result.cpu_seconds,
-                    "wall_seconds": result.wall_seconds,
-                    "from_cache": result.from_cache,
-                    "grid_intensity_g_per_kwh": result.intensity.g_per_kwh,
-                    "grid_region": result.intensity.region,
-                    "ok": result.ok,
-                }
-            )
+            rows.append({
+                "script": result.script,
+                "caption": result.caption,
+                "page_title": _plain(page.title),
+                "page_url": page.url,
+                "energy_joules": result.energy_joules,
+                "co2e_grams": result.co2e_grams,
+                "method": result.method,
+                "measured_at": result.measured_at,
+                "machine": result.machine,
+                "cpu_seconds": result.cpu_seconds,
+                "wall_seconds": result.wall_seconds,
+                "from_cache": result.from_cache,
+                "grid_intensity_g_per_kwh": result.intensity.g_per_kwh,
+                "grid_region": result.intensity.region,
+                "ok": result.ok,
+            })
     return rows
 
 
-def runtime_report(
-    output_dir: Path, settings: FootprintSettings, loaded_by_pages: set[str] = frozenset()
-) -> dict[str, Any]:
+def runtime_report(output_dir: Path, settings: FootprintSettings,
+                   loaded_by_pages: set[str] = frozenset()) -> dict[str, Any]:
     """Files fetched only when a reader asks (the widget runtime, the worker, the
     widgets' code and weights): those in FOOTPRINT_RUNTIME_DIRS that no page
     loads on its own (the widget loader is part of its page's weight)."""
@@ -124,13 +123,11 @@ def runtime_report(
         for file in sorted(root.rglob("*")):
             relative = file.relative_to(output_dir).as_posix()
             if file.is_file() and file.suffix not in {".gz", ".br"} and relative not in loaded_by_pages:
-                files.append(
-                    {
-                        "path": relative,
-                        "raw_bytes": file.stat().st_size,
-                        "transfer_bytes": file_transfer_size(file, settings.encoding),
-                    }
-                )
+                files.append({
+                    "path": relative,
+                    "raw_bytes": file.stat().st_size,
+                    "transfer_bytes": file_transfer_size(file, settings.encoding),
+                })
     transfer = sum(f["transfer_bytes"] for f in files)
     load = estimate(transfer, settings.grid_intensity, settings.green_hosting_factor)
     return {
@@ -144,9 +141,8 @@ def runtime_report(
     }
 
 
-def build_energy_report(
-    reading: EnergyReading | None, co2e_grams: float | None, wall_seconds: float
-) -> dict[str, Any] | None:
+def build_energy_report(reading: EnergyReading | None, co2e_grams: float | None,
+                        wall_seconds: float) -> dict[str, Any] | None:
     if reading is None:
         return None
     return {
@@ -206,14 +202,8 @@ def build_report(
                 int(median_bytes), settings.grid_intensity, settings.green_hosting_factor
             ).co2e_grams,
             "heaviest_page": (
-                {
-                    "path": heaviest["path"],
-                    "url": heaviest["url"],
-                    "transfer_bytes": heaviest["transfer_bytes"],
-                }
-                if heaviest
-                else None
-            ),
+                {"path": heaviest["path"], "url": heaviest["url"],
+                 "transfer_bytes": heaviest["transfer_bytes"]} if heaviest else None),
             "demos": len(demos),
             "demos_energy_joules": sum(d["energy_joules"] for d in demos),
             "demos_co2e_grams": sum(d["co2e_grams"] for d in demos),
@@ -228,27 +218,13 @@ def build_report(
     }
 
 
-def preliminary_report(
-    site_name: str, settings: FootprintSettings, demos: list[dict[str, Any]]
-) -> dict[str, Any]:
+def preliminary_report(site_name: str, settings: FootprintSettings,
+                       demos: list[dict[str, Any]]) -> dict[str, Any]:
     """The report before any page is measured (the page is rendered again at the end)."""
-    runtime = {
-        "directories": list(settings.runtime_dirs),
-        "files": [],
-        "raw_bytes": 0,
-        "transfer_bytes": 0,
-        "co2e_grams_per_load": 0.0,
-        "note": "",
-    }
-    return build_report(
-        site_name=site_name,
-        settings=settings,
-        pages=[],
-        demos=demos,
-        runtime=runtime,
-        build=None,
-        generated_at="",
-    )
+    runtime = {"directories": list(settings.runtime_dirs), "files": [], "raw_bytes": 0,
+               "transfer_bytes": 0, "co2e_grams_per_load": 0.0, "note": ""}
+    return build_report(site_name=site_name, settings=settings, pages=[], demos=demos,
+                        runtime=runtime, build=None, generated_at="")
 
 
 def comparison(median_bytes: float, heaviest_bytes: int) -> dict[str, Any]:

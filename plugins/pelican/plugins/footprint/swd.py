@@ -37,10 +37,14 @@ EMBODIED_KWH_PER_GB_DEVICE = 0.081
 GLOBAL_GRID_INTENSITY = 494.0  # g CO2e/kWh, `SWDV4.GLOBAL_GRID_INTENSITY`
 
 OPERATIONAL_KWH_PER_GB = (
-    OPERATIONAL_KWH_PER_GB_DATACENTER + OPERATIONAL_KWH_PER_GB_NETWORK + OPERATIONAL_KWH_PER_GB_DEVICE
+    OPERATIONAL_KWH_PER_GB_DATACENTER
+    + OPERATIONAL_KWH_PER_GB_NETWORK
+    + OPERATIONAL_KWH_PER_GB_DEVICE
 )
 EMBODIED_KWH_PER_GB = (
-    EMBODIED_KWH_PER_GB_DATACENTER + EMBODIED_KWH_PER_GB_NETWORK + EMBODIED_KWH_PER_GB_DEVICE
+    EMBODIED_KWH_PER_GB_DATACENTER
+    + EMBODIED_KWH_PER_GB_NETWORK
+    + EMBODIED_KWH_PER_GB_DEVICE
 )
 
 
@@ -80,9 +84,12 @@ def estimate(
     if grid_intensity < 0:
         raise ValueError(f"grid intensity must be >= 0 g/kWh, got {grid_intensity}")
     if not 0 <= green_hosting_factor <= 1:
-        raise ValueError(f"green hosting factor must be between 0 and 1, got {green_hosting_factor}")
+        raise ValueError(
+            f"green hosting factor must be between 0 and 1, got {green_hosting_factor}"
+        )
     if transferred_bytes < 1:
-        return Estimate(int(transferred_bytes), grid_intensity, green_hosting_factor, 0.0, 0.0, 0.0, 0.0)
+        return Estimate(int(transferred_bytes), grid_intensity, green_hosting_factor,
+                        0.0, 0.0, 0.0, 0.0)
     gigabytes = transferred_bytes / BYTES_PER_GB
     datacenter_kwh = gigabytes * OPERATIONAL_KWH_PER_GB_DATACENTER
     network_kwh = gigabytes * OPERATIONAL_KWH_PER_GB_NETWORK
@@ -104,8 +111,7 @@ def estimate(
     )
 
 
-def co2e_grams(
-    transferred_bytes: int, grid_intensity: float = GLOBAL_GRID_INTENSITY, green_hosting_factor: float = 0.0
-) -> float:
+def co2e_grams(transferred_bytes: int, grid_intensity: float = GLOBAL_GRID_INTENSITY,
+               green_hosting_factor: float = 0.0) -> float:
     """Grams of CO2e for one transfer; shorthand for `estimate(...).co2e_grams`."""
     return estimate(transferred_bytes, grid_intensity, green_hosting_factor).co2e_grams

@@ -24,16 +24,8 @@ from plugin_core.compression import encoded_size, file_transfer_size
 
 # <link rel=...> values whose target the browser fetches without interaction.
 LOADED_LINK_RELS = frozenset(
-    {
-        "stylesheet",
-        "icon",
-        "apple-touch-icon",
-        "preload",
-        "modulepreload",
-        "prefetch",
-        "manifest",
-        "mask-icon",
-    }
+    {"stylesheet", "icon", "apple-touch-icon", "preload", "modulepreload",
+     "prefetch", "manifest", "mask-icon"}
 )
 # (tag, attribute) pairs whose URL the browser fetches when the page loads.
 LOADED_ATTRIBUTES = {
@@ -204,7 +196,7 @@ class SiteOrigin:
         path = unquote(parts.path)
         if parts.netloc or path.startswith("/"):
             if self._prefix and path.startswith(self._prefix + "/"):
-                path = path[len(self._prefix) :]
+                path = path[len(self._prefix):]
             target = path.lstrip("/")
         else:
             target = posixpath.join(posixpath.dirname(referrer), path)
