@@ -241,7 +241,7 @@ def test_every_failure_fails_the_build_with_the_promised_message(failing_site):
     ):
         assert expected in log, expected
     assert "(demos/hang.py:3)" in log and "(demos/exits.py:2)" in log and "(demos/segfault.py:3)" in log
-    assert "(demos/hungry.py:3)" in log and "250 MB" in log
+    assert "(demos/hungry.py:3)" in log and "the demo hit its memory cap of 250 MB" in log
     assert 'File "demos/broken.py", line 2' in log  # the trimmed traceback, with project paths
     assert "expected.py" not in log.split("content error")[-1]
     # nothing is lost: the rest of the post and the good demo are there; no failure was cached

@@ -24,6 +24,7 @@ from __future__ import annotations
 import _signal  # the C module: `signal` would import enum and cost ~5 ms
 import builtins
 import faulthandler
+import gc
 import os
 import resource
 import sys
@@ -38,6 +39,9 @@ MS_NOSUID, MS_NODEV, MS_NOEXEC = 0x2, 0x4, 0x8
 # After the runner's own timeout and kill grace: the runner normally acts first.
 DEADLINE_MARGIN_SECONDS = 3
 EXIT_BUILD_GONE = 125
+# Out of memory even after releasing the demo's objects: no result could be written.
+EXIT_OUT_OF_MEMORY = 123
+_real_exit = os._exit
 NOT_THIRD_PARTY = set(sys.stdlib_module_names) | set(sys.builtin_module_names) | {"__main__"}
 
 
@@ -72,16 +76,18 @@ def main(argv: list[str]) -> int:
     try:
         with open(script, "rb") as handle:
             code = compile(handle.read(), script, "exec")
+    except BaseException as error:  # noqa: BLE001 - a syntax error is the author's to fix
+        failure = describe(error, script)
+    else:
         # A real `__main__` module, so pickle (multiprocessing) finds the demo's functions.
         main = types.ModuleType("__main__")
         main.__dict__.update({"__file__": script, "__builtins__": builtins})
         sys.modules["__main__"] = main
-        exec(code, main.__dict__)
-    except SystemExit as stop:
-        if stop.code not in (None, 0):
-            failure = describe(stop, script)
-    except BaseException as error:  # noqa: BLE001 - every failure of the demo is reported
-        failure = describe(error, script)
+        error, line = run_script(code, main.__dict__, script)
+        if isinstance(error, MemoryError):
+            failure = describe_out_of_memory(error, script, line)
+        elif error is not None:
+            failure = describe(error, script)
     figures: list[str] = []
     if failure is None:
         try:
@@ -234,6 +240,79 @@ def guard_os_exit(script: str, result_path: str) -> None:
     os._exit = _exit
 
 
+def run_script(code: types.CodeType, namespace: dict, script: str) -> tuple[BaseException | None, int | None]:
+    """Run the demo; if it fails, release what it holds before anything describes the failure.
+
+    Returns the error (None on success) and the demo's innermost line. A demo that
+    ran out of memory leaves none for a traceback, an import or even an int, and in
+    CPython 3.11 an error raised inside a long function's `except` block while no
+    int can be allocated loops forever. So this function is short and allocates
+    nothing before `release`.
+    """
+    here = sys._getframe()
+    try:
+        exec(code, namespace)
+    except SystemExit as stop:
+        if stop.code in (None, 0):
+            return None, None
+        return stop, release(stop, namespace, script, here)
+    except BaseException as error:  # noqa: BLE001 - every failure of the demo is reported
+        return error, release(error, namespace, script, here)
+    return None, None
+
+
+def release(error: BaseException, namespace: dict, script: str, here: types.FrameType) -> int | None:
+    """Clear the demo's globals and the locals of its ended frames; return its innermost line.
+
+    The frames are walked with attribute reads and comparisons only, which
+    allocate nothing; the line number (an int) is read after the release.
+    """
+    innermost = None
+    tb = error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == script:  # compile() was given `script` itself
+            innermost = tb
+        tb = tb.tb_next
+    namespace.clear()
+    tb = error.__traceback__
+    while tb is not None:
+        if tb.tb_frame is not here:  # run_script's own frame is still running
+            tb.tb_frame.clear()
+        tb = tb.tb_next
+    gc.collect()  # cycles the demo built (objects that refer to each other)
+    return innermost.tb_lineno if innermost is not None else None
+
+
+def describe_out_of_memory(error: MemoryError, script: str, line: int | None) -> dict:
+    """Like describe(), without importing `traceback`: memory may still be short."""
+    message = str(error) or "out of memory"
+    return {
+        "kind": "MemoryError",
+        "message": message,
+        "line": line,
+        "traceback": plain_traceback(error.__traceback__, script, f"MemoryError: {message}"),
+    }
+
+
+def plain_traceback(tb: types.TracebackType | None, script: str, last: str) -> str:
+    """The frames from the demo's first one down, as `traceback` prints them, without importing it."""
+    while tb is not None and tb.tb_frame.f_code.co_filename != script:
+        tb = tb.tb_next
+    lines = ["Traceback (most recent call last):"]
+    source: list[str] = []
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        lines.append(f'  File "{code.co_filename}", line {tb.tb_lineno}, in {code.co_name}')
+        if code.co_filename == script:
+            if not source:
+                with open(script, encoding="utf-8", errors="replace") as handle:
+                    source = handle.read().splitlines()
+            if 0 < tb.tb_lineno <= len(source):
+                lines.append("    " + source[tb.tb_lineno - 1].strip())
+        tb = tb.tb_next
+    return "\n".join([*lines, last, ""])
+
+
 def describe(error: BaseException, script: str) -> dict:
     """The exception, the demo's line that raised it and a traceback without our frames."""
     import traceback  # only on failure: costs ~2 ms
@@ -298,4 +377,8 @@ def write_result(path: str, failure: dict | None, figures: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    try:
+        status = main(sys.argv)
+    except MemoryError:  # even after the release: memory held where we cannot free it
+        _real_exit(EXIT_OUT_OF_MEMORY)
+    sys.exit(status)

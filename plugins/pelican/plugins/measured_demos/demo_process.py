@@ -26,6 +26,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from .child import EXIT_OUT_OF_MEMORY
 from .results import DemoFailure, RunOutcome
 
 CHILD = Path(__file__).with_name("child.py")
@@ -280,24 +281,38 @@ def _failure(
             line,
             where,
         )
+    cap = request.memory_limit_mb
     if result is not None and result.get("failure"):
         data = result["failure"]
         message = data["message"]
-        if data["kind"].endswith("MemoryError") and request.memory_limit_mb:
-            message = message or "out of memory"
-            message += (
-                f" (the demo is capped at {request.memory_limit_mb} MB of address space; "
-                "use less memory or raise 'memory:' in the directive or DEMOS_MEMORY_LIMIT_MB)"
-            )
+        if data["kind"].endswith("MemoryError") and cap:
+            message = f"{message or 'out of memory'}: the demo {_hit_the_cap(cap)}"
         return DemoFailure(data["kind"], message, data.get("line"), data.get("traceback", ""))
     if returncode < 0:
         name = signal.Signals(-returncode).name
         hint = " (probably out of memory: the kernel's OOM killer)" if name == "SIGKILL" else ""
         line, where = _trace_location(trace, request.script)
         return DemoFailure("Crash", f"the demo process was killed by signal {name}{hint}", line, where)
+    if returncode == EXIT_OUT_OF_MEMORY and cap:
+        return DemoFailure(
+            "MemoryError", f"out of memory, even for saying where: the demo {_hit_the_cap(cap)}"
+        )
+    if result is None and cap:
+        return DemoFailure(
+            "ExitError",
+            f"the demo process exited with status {returncode} without a result; "
+            f"it probably {_hit_the_cap(cap)}",
+        )
     if result is None or not result.get("ok"):
         return DemoFailure("ExitError", f"the demo process exited with status {returncode} before finishing")
     return None
+
+
+def _hit_the_cap(megabytes: int) -> str:
+    return (
+        f"hit its memory cap of {megabytes} MB (address space); use less memory, "
+        "or raise 'memory:' in the directive or DEMOS_MEMORY_LIMIT_MB"
+    )
 
 
 def _trace_location(trace: Path, script: Path) -> tuple[int | None, str]:
