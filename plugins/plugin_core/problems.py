@@ -9,8 +9,10 @@ after every plugin has finished.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +53,14 @@ def hide_tracebacks(pelican_logger: logging.Logger | None = None) -> None:
 
 _problems: list[Problem] = []
 _lock = threading.Lock()
+
+
+def display_path(source_path: str) -> str:
+    """The path as an author sees it: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(source_path) if Path(source_path).is_relative_to(Path.cwd()) else source_path
+    except ValueError:
+        return source_path
 
 
 def report(path: str, line: int | None, message: str) -> Problem:
