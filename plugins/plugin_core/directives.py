@@ -93,6 +93,19 @@ def as_positive_int(value: str) -> int:
     return number
 
 
+def as_choice(*choices: str) -> Callable[[str], str]:
+    """One of `choices` (case-insensitive), e.g. `figure-format: svg | png`."""
+
+    def convert(value: str) -> str:
+        if value.strip().lower() not in choices:
+            close = difflib.get_close_matches(value.strip().lower(), choices, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise ValueError(f"expected {' or '.join(choices)}, got {value!r}{hint}")
+        return value.strip().lower()
+
+    return convert
+
+
 def as_path_list(value: str) -> list[str]:
     paths = [part.strip() for part in value.split(",") if part.strip()]
     if not paths:

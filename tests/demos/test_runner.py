@@ -63,6 +63,14 @@ def test_figures_are_deterministic_small_svg_with_text(tmp_path):
     assert len(first) < 40_000
 
 
+def test_png_figures_are_deterministic_without_a_version_stamp(tmp_path):
+    source = "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\n"
+    first = run(tmp_path, source, figure_format="png").figures[0]
+    second = run(tmp_path, source, figure_format="png").figures[0]
+    assert first.name == "fig-1.png" and first.read_bytes() == second.read_bytes()
+    assert first.read_bytes().startswith(b"\x89PNG") and b"Matplotlib version" not in first.read_bytes()
+
+
 def test_exception_names_the_demo_line_and_trims_the_traceback(tmp_path):
     outcome = run(tmp_path, "x = 1\ndef f():\n    raise ValueError('bad value')\nf()\n")
     failure = outcome.failure

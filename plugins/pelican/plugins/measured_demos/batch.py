@@ -32,9 +32,6 @@ from .settings import DemoSettings
 
 logger = logging.getLogger(__name__)
 
-FIGURE_FORMAT = "svg"
-
-
 @dataclass
 class DemoRun:
     """One distinct demo in this build and what became of it."""
@@ -94,7 +91,11 @@ def demo_inputs(request: DemoRequest, settings: DemoSettings) -> dict[str, Any]:
         "script_sha256": sha256_file(settings.root / request.script),
         "data": {path: sha256_file(settings.root / path) for path in sorted(request.data)},
         "python": sys.version.split()[0],
-        "options": {"seed": settings.seed, "threads": settings.threads, "figure_format": FIGURE_FORMAT},
+        "options": {
+            "seed": settings.seed,
+            "threads": settings.threads,
+            "figure_format": request.figure_format,
+        },
     }
 
 
@@ -250,6 +251,7 @@ def _execute(run: DemoRun, settings: DemoSettings, meter: EnergyMeter) -> None:
         output_limit=settings.output_limit,
         seed=settings.seed,
         threads=settings.threads,
+        figure_format=run.requests[0].figure_format,  # part of the key: the same for every request
     )
     work = run.work = Path(tempfile.mkdtemp(prefix="measured-demo-"))
     logger.info("measured_demos: running %s", run.script)

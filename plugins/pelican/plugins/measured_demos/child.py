@@ -1,10 +1,10 @@
 """Runs inside the fresh process of one demo:
 
-    python child.py SCRIPT RESULT TRACE FIGURES SEED MEMORY_LIMIT_MB TIMEOUT BUILD_PID
+    python child.py SCRIPT RESULT TRACE FIGURES SEED MEMORY_LIMIT_MB TIMEOUT BUILD_PID FORMAT
 
 It sets the limits and seeds, runs the demo script as `__main__` (like
 `python demos/x.py`), saves every open matplotlib figure as a deterministic SVG
-and writes a result file (a Python literal, read back with ast.literal_eval).
+(or PNG, FORMAT "png") and writes a result file (a Python literal, read back with ast.literal_eval).
 Every import here is one the demo pays for, so it imports almost nothing up
 front (no json, re, runpy or traceback: ~10 ms together); `random`, numpy and
 matplotlib are seeded or configured only when the demo imports them.
@@ -47,7 +47,7 @@ NOT_THIRD_PARTY = set(sys.stdlib_module_names) | set(sys.builtin_module_names) |
 
 def main(argv: list[str]) -> int:
     script, result_path, trace_path, figures_folder, seed_text, memory_text = argv[1:7]
-    timeout, build_pid = float(argv[7]), int(argv[8])
+    timeout, build_pid, figure_format = float(argv[7]), int(argv[8]), argv[9]
     script = os.path.abspath(script)
     isolation = contain(build_pid, timeout + DEADLINE_MARGIN_SECONDS)
     with open(trace_path + ".isolation", "w") as handle:
@@ -91,10 +91,11 @@ def main(argv: list[str]) -> int:
     figures: list[str] = []
     if failure is None:
         try:
-            figures = save_figures(figures_folder)
+            figures = save_figures(figures_folder, figure_format)
         except Exception as error:  # noqa: BLE001
             failure = describe(error, script)
-            failure["message"] = f"could not save the figures as SVG: {failure['message']}"
+            saving = f"could not save the figures as {figure_format.upper()}"
+            failure["message"] = f"{saving}: {failure['message']}"
     write_result(result_path, failure, figures)
     sys.stdout.flush()
     sys.stderr.flush()
@@ -339,8 +340,8 @@ def describe(error: BaseException, script: str) -> dict:
     }
 
 
-def save_figures(folder: str) -> list[str]:
-    """Every open figure as SVG: text kept as text, no date, ids from a fixed salt."""
+def save_figures(folder: str, figure_format: str) -> list[str]:
+    """Every open figure as SVG (text kept as text, no date, ids from a fixed salt) or PNG."""
     pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is None:
         return []
@@ -348,10 +349,12 @@ def save_figures(folder: str) -> list[str]:
 
     matplotlib.rcParams["svg.hashsalt"] = SVG_HASHSALT
     matplotlib.rcParams["svg.fonttype"] = "none"
+    # No date (SVG) and no Matplotlib version (PNG): the same figure gives the same bytes.
+    metadata = {"Date": None} if figure_format == "svg" else {"Software": None}
     names = []
     for index, number in enumerate(pyplot.get_fignums(), start=1):
-        name = f"fig-{index}.svg"
-        pyplot.figure(number).savefig(os.path.join(folder, name), format="svg", metadata={"Date": None})
+        name = f"fig-{index}.{figure_format}"
+        pyplot.figure(number).savefig(os.path.join(folder, name), format=figure_format, metadata=metadata)
         names.append(name)
     return names
 

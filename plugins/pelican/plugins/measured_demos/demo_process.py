@@ -62,6 +62,7 @@ class RunRequest:
     seed: int = 0
     threads: int = 1
     python: str = sys.executable
+    figure_format: str = "svg"  # or "png"
 
 
 def demo_environment(request: RunRequest, artifacts: Path, marker: str = "") -> dict[str, str]:
@@ -101,6 +102,7 @@ def run_demo(request: RunRequest, work: Path) -> RunOutcome:
         str(request.memory_limit_mb or 0),
         repr(float(request.timeout)),
         str(os.getpid()),
+        request.figure_format,
     ]
     marker = uuid.uuid4().hex
     if _stopping.is_set():

@@ -7,6 +7,7 @@
     data: demos/data/extra.csv, demos/data/labels.csv
     show-source: true
     allow-error: false
+    figure-format: svg
     :::
 
 The placeholder (plugin_core.placeholders) carries the whole request, so the
@@ -27,6 +28,7 @@ from plugin_core.directives import (
     Block,
     DirectiveError,
     as_bool,
+    as_choice,
     as_path_list,
     as_positive_float,
     as_positive_int,
@@ -34,7 +36,7 @@ from plugin_core.directives import (
     parse_options,
 )
 
-from .results import DemoRequest
+from .results import FIGURE_FORMATS, DemoRequest
 
 MAX_TIMEOUT_SECONDS = 86_400  # as DEMOS_TIMEOUT: a demo that may run for ever holds the build
 
@@ -54,6 +56,7 @@ SCHEMA = {
     "data": as_path_list,
     "show-source": as_bool,
     "allow-error": as_bool,
+    "figure-format": as_choice(*FIGURE_FORMATS),
 }
 KIND = "demo"  # the placeholders' kind
 
@@ -93,6 +96,7 @@ def parse_request(block: Block, root: Path) -> DemoRequest:
         data=data,
         allow_error=options.get("allow-error", False),
         show_source=options.get("show-source", False),
+        figure_format=options.get("figure-format", FIGURE_FORMATS[0]),
     )
 
 

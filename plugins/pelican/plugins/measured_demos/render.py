@@ -7,17 +7,16 @@ click away in a <details> element. Everything the demo printed is escaped.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
 from html import escape
-from pathlib import Path
 
 from plugin_core.carbon import JOULES_PER_KWH
 from plugin_core.demo_link import DemoFailure, DemoResult
 from plugin_core.numbers import significant
 
-SVG_SIZE = re.compile(rb'<svg[^>]*?\swidth="(?P<w>[\d.]+)pt"\s+height="(?P<h>[\d.]+)pt"', re.S)
+from .figures import display_size
+
 LED_BULB_WATTS = 10
 
 
@@ -30,19 +29,6 @@ def co2e_text(grams: float) -> str:
     if grams >= 1:
         return f"{significant(grams)} g CO\u2082e"
     return f"{significant(grams * 1000)} mg CO\u2082e"
-
-
-def svg_size(path: Path) -> tuple[int, int] | None:
-    """Width and height in CSS pixels, so the page does not jump while the image loads."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(2048)
-    except OSError:
-        return None
-    match = SVG_SIZE.search(head)
-    if not match:
-        return None
-    return round(float(match["w"]) * 4 / 3), round(float(match["h"]) * 4 / 3)
 
 
 def render_demo(
@@ -90,7 +76,7 @@ def _figures(result: DemoResult, urls: Sequence[str]) -> str:
         alt = result.caption or f"Figure produced by {result.script}"
         if count > 1:
             alt += f" (figure {index} of {count})"
-        size = svg_size(path)
+        size = display_size(path)
         dimensions = f' width="{size[0]}" height="{size[1]}"' if size else ""
         images.append(
             f'<img src="{escape(url)}" alt="{escape(alt)}"{dimensions} loading="lazy" decoding="async">'

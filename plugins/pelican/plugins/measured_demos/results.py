@@ -12,6 +12,8 @@ from pathlib import Path
 
 from plugin_core.demo_link import DemoFailure
 
+FIGURE_FORMATS = ("svg", "png")  # the first is the default
+
 
 @dataclass(frozen=True)
 class RunOutcome:
@@ -50,3 +52,4 @@ class DemoRequest:
     data: tuple[str, ...] = ()
     allow_error: bool = False
     show_source: bool = False
+    figure_format: str = FIGURE_FORMATS[0]
