@@ -14,7 +14,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from plugin_core.publishing import sha256_file
 
 from .cache import CacheEntry, CorruptEntryError, DemoCache, cache_key, changed_packages
 from .demo_process import RunRequest, allow_runs, run_demo, stop_all
+from .figures import over_budget
 from .meter import EnergyMeter
 from .record import DemoRecord
 from .results import DemoRequest, RunOutcome
@@ -231,6 +232,10 @@ def _use_cache(run: DemoRun, cache: DemoCache, settings: DemoSettings) -> bool:
     if entry is None:
         shutil.rmtree(copy, ignore_errors=True)
         return False
+    if over_budget(entry.figures, settings.figure_budget_kb, first.figure_format):
+        logger.info("measured_demos: running %s again: a cached figure is over the budget", run.script)
+        shutil.rmtree(copy, ignore_errors=True)
+        return False
     changed = changed_packages(dict(entry.record.packages))
     if changed:
         logger.info("measured_demos: running %s again, packages changed: %s", run.script, "; ".join(changed))
@@ -257,6 +262,9 @@ def _execute(run: DemoRun, settings: DemoSettings, meter: EnergyMeter) -> None:
     logger.info("measured_demos: running %s", run.script)
     token = meter.start()
     outcome = run_demo(request, work)
+    if outcome.ok:  # a figure over budget fails the run: it is not cached, the build fails
+        too_large = over_budget(outcome.figures, settings.figure_budget_kb, request.figure_format)
+        outcome = replace(outcome, failure=too_large)
     run.reading = meter.reading(
         token,
         cpu_seconds=outcome.cpu_seconds,
