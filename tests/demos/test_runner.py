@@ -165,6 +165,43 @@ def test_artifacts_directory_is_collected(tmp_path):
     assert outcome.artifacts["w.json"].read_text() == "[1]"
 
 
+@pytest.mark.parametrize(
+    "make, refused",
+    [
+        (
+            "os.symlink('/etc/passwd', out('secret.txt'))",
+            "DEMO_ARTIFACTS_DIR/secret.txt is a symbolic link to /etc/passwd",
+        ),
+        ("os.mkdir(out('nested'))", "DEMO_ARTIFACTS_DIR/nested is a folder"),
+        ("os.mkfifo(out('pipe'))", "DEMO_ARTIFACTS_DIR/pipe is a special file (FIFO, socket or device)"),
+    ],
+    ids=["symlink", "folder", "fifo"],
+)
+def test_artifacts_that_are_not_regular_files_are_refused(tmp_path, make, refused):
+    source = "import os\nout = lambda name: os.path.join(os.environ['DEMO_ARTIFACTS_DIR'], name)\n"
+    source += f"open(out('ok.json'), 'w').write('[1]')\n{make}\n"
+    outcome = run(tmp_path, source)
+    assert outcome.failure.kind == "ArtifactError"
+    assert outcome.failure.message.startswith(refused + ": only regular files are published")
+    assert "shutil.copyfile, not os.symlink" in outcome.failure.message
+    assert outcome.artifacts == {} and outcome.figures == ()  # nothing of this run is published
+
+
+def test_a_figure_replaced_by_a_link_is_refused(tmp_path):
+    # The figures folder sits beside DEMO_ARTIFACTS_DIR; an atexit hook runs after the figures are saved.
+    source = """\
+        import atexit, os
+        import matplotlib.pyplot as plt
+        plt.plot([1, 2])
+        figure = os.path.join(os.environ["DEMO_ARTIFACTS_DIR"], "..", "figures", "fig-1.svg")
+        atexit.register(lambda: (os.remove(figure), os.symlink("/etc/passwd", figure)))
+        """
+    outcome = run(tmp_path, source)
+    assert outcome.failure.kind == "ArtifactError"
+    assert "figure fig-1.svg is a symbolic link to /etc/passwd" in outcome.failure.message
+    assert outcome.figures == ()
+
+
 @pytest.mark.parametrize("bad", ["import nonexistent_module_xyz", "1/0"])
 def test_import_and_runtime_errors(tmp_path, bad):
     failure = run(tmp_path, bad).failure

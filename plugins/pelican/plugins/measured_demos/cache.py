@@ -166,6 +166,8 @@ class DemoCache:
             raise CorruptEntryError(f"{folder / RECORD_NAME}: {error}") from None
         for name, expected in parsed.files.items():
             path = folder / name
+            if path.is_symlink():  # a committed link must not publish what it points to
+                raise CorruptEntryError(f"{path}: a symbolic link, not a regular file")
             try:
                 data = path.read_bytes()
             except OSError:

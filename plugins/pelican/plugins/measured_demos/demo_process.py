@@ -18,6 +18,7 @@ import os
 import re
 import selectors
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -137,6 +138,11 @@ def run_demo(request: RunRequest, work: Path) -> RunOutcome:
 
     result = _read_result(result_path)
     failure = _failure(request, process.returncode, timed_out, result, trace_path)
+    figure_paths = tuple(figures / name for name in (result or {}).get("figures", []))
+    artifact_paths = sorted(artifacts.iterdir())
+    refused = _not_regular([*figure_paths, *artifact_paths], artifacts)
+    if refused and failure is None:
+        failure = DemoFailure("ArtifactError", refused)
     return RunOutcome(
         returncode=process.returncode,
         stdout=stdout,
@@ -146,8 +152,8 @@ def run_demo(request: RunRequest, work: Path) -> RunOutcome:
         cpu_seconds=usage.ru_utime + usage.ru_stime,
         peak_rss_mb=usage.ru_maxrss / 1024,  # KiB on Linux
         started_at=started_at,
-        figures=tuple(figures / name for name in (result or {}).get("figures", [])),
-        artifacts={path.name: path for path in sorted(artifacts.iterdir()) if path.is_file()},
+        figures=figure_paths if not refused else (),
+        artifacts={path.name: path for path in artifact_paths} if not refused else {},
         imported_modules=tuple((result or {}).get("modules", [])),
         failure=failure,
         isolation=_read_isolation(trace_path),
@@ -190,6 +196,38 @@ def kill_marked(marker: str) -> tuple[str, ...]:
             continue
         found.append(f"{entry}: {command.strip()[:120]}")
     return tuple(found)
+
+
+def _not_regular(paths: list[Path], artifacts: Path) -> str:
+    """Why some of the files a demo would publish are refused ("" if none is).
+
+    Only regular files are published: a symbolic link would publish whatever it
+    points to (/etc/shadow, a 2 GB data set), and a folder, FIFO or socket is no
+    file a page can link. Every process of the demo has ended, so this holds.
+    """
+    refused = []
+    for path in paths:
+        try:
+            mode = path.lstat().st_mode
+        except OSError as error:
+            refused.append(f"{path.name} cannot be read ({error.strerror})")
+            continue
+        if stat.S_ISREG(mode):
+            continue
+        where = "DEMO_ARTIFACTS_DIR/" if path.parent == artifacts else "figure "
+        if stat.S_ISLNK(mode):
+            what = f"a symbolic link to {os.readlink(path)}"
+        elif stat.S_ISDIR(mode):
+            what = "a folder"
+        else:
+            what = "a special file (FIFO, socket or device)"
+        refused.append(f"{where}{path.name} is {what}")
+    if not refused:
+        return ""
+    return (
+        f"{'; '.join(refused)}: only regular files are published; write the file's own bytes "
+        "(shutil.copyfile, not os.symlink), one file per name, directly in DEMO_ARTIFACTS_DIR"
+    )
 
 
 def _read_isolation(trace: Path) -> str:
