@@ -11,7 +11,7 @@ import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -46,6 +46,7 @@ def build_site(
     env: dict | None = None,
     cwd: Path | None = None,
     timeout: float = 600,
+    preexec_fn: Callable[[], None] | None = None,
 ) -> subprocess.CompletedProcess:
     """Run `pelican` in a fresh process, as `make html` does, and return what it did."""
     command = [
@@ -68,6 +69,7 @@ def build_site(
         capture_output=True,
         text=True,
         timeout=timeout,
+        preexec_fn=preexec_fn,  # e.g. limits for the build process (fault tests)
     )
 
 

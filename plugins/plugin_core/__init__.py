@@ -3,6 +3,7 @@
 - directives: the `::: name` block directive, its option checks and file:line errors;
 - problems: content errors collected during a build, failing it at the end;
 - source_reader: tells directives which file they are in;
+- source_errors: posts Pelican would skip silently (bad date, not UTF-8, no title) as content errors;
 - contents: one walk over every article and page Pelican read;
 - placeholders: what a directive leaves until its plugin fills it;
 - publishing, compression: atomic writes, hashed names, `.br`/`.gz` twins;

@@ -16,7 +16,6 @@ and in the shared context, for `content_written` receivers.
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from typing import Any, TypeVar
 
 from pelican import signals
 
-from . import carbon, problems, settings
+from . import carbon, problems, settings, source_errors
 from .contents import all_contents
 from .source_reader import SourceAwareMarkdownReader
 
@@ -113,6 +112,7 @@ def on_finish(order: Step, plugin: str, step: Callable[[Build, Any], None]) -> N
 def _start(pelican: Any) -> None:
     """A new run (also each autoreload run): fresh problems, fresh build, settings checked."""
     problems.clear()
+    source_errors.clear()
     build = Build(pelican.settings)
     pelican.settings[BUILD_KEY] = build
     values = settings.read(pelican.settings, CORE_SETTINGS, os.environ)
@@ -151,10 +151,10 @@ def _use_source_aware_reader(readers: Any) -> None:
 
 def register() -> None:
     """Connect the core's receivers; every plugin calls this (connecting twice is a no-op)."""
-    pelican_logger = logging.getLogger("pelican")
-    if not any(isinstance(f, problems.NoTracebackForContentErrors) for f in pelican_logger.filters):
-        pelican_logger.addFilter(problems.NoTracebackForContentErrors())
+    problems.hide_tracebacks()
+    source_errors.quiet_pelicans_duplicates()
     signals.readers_init.connect(_use_source_aware_reader)
+    signals.content_object_init.connect(source_errors.check_metadata)
     signals.get_generators.connect(_start)
     signals.all_generators_finalized.connect(_content)
     signals.finalized.connect(_finish)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextvars
 import difflib
 import html
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -77,7 +78,7 @@ def as_positive_float(value: str) -> float:
         number = float(value.removesuffix("s").strip())
     except ValueError:
         raise ValueError(f"expected a positive number, got {value!r}") from None
-    if not number > 0:
+    if not 0 < number < math.inf:
         raise ValueError(f"expected a positive number, got {value!r}")
     return number
 
@@ -90,6 +91,19 @@ def as_positive_int(value: str) -> int:
     if number <= 0:
         raise ValueError(f"expected a positive whole number, got {value!r}")
     return number
+
+
+def as_choice(*choices: str) -> Callable[[str], str]:
+    """One of `choices` (case-insensitive), e.g. `figure-format: svg | png`."""
+
+    def convert(value: str) -> str:
+        if value.strip().lower() not in choices:
+            close = difflib.get_close_matches(value.strip().lower(), choices, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise ValueError(f"expected {' or '.join(choices)}, got {value!r}{hint}")
+        return value.strip().lower()
+
+    return convert
 
 
 def as_path_list(value: str) -> list[str]:
@@ -145,12 +159,19 @@ def read_block(lines: list[str], start: int, name: str, source_path: str) -> tup
         text = lines[index]
         if text.strip():
             option = OPTION.match(text)
+            if not option and not _closed_later(lines, index):
+                # Prose after a block that was never closed: the mistake is at the opening line.
+                raise DirectiveError(
+                    source_path,
+                    start + 1,
+                    f"'::: {name}' block is never closed (line {index + 1} is text, not 'key: value'); "
+                    "end the block with a line ':::' after its options",
+                )
             if not option:
                 raise DirectiveError(
                     source_path,
                     index + 1,
-                    f"expected 'key: value' inside the '::: {name}' block, got {text.strip()!r}; "
-                    "is a closing ':::' line missing?",
+                    f"expected 'key: value' inside the '::: {name}' block, got {text.strip()!r}",
                 )
             key = option.group("key").lower()
             if key in options:
@@ -163,6 +184,14 @@ def read_block(lines: list[str], start: int, name: str, source_path: str) -> tup
             source_path, start + 1, f"'::: {name}' block is never closed; end it with a line ':::'"
         )
     return index, Block(name, argument, options, source_path, start + 1, option_lines)
+
+
+def _closed_later(lines: list[str], index: int) -> bool:
+    """Whether the next `:::` line after `index` closes a block (rather than opening one)."""
+    for line in lines[index + 1 :]:
+        if line.startswith(":::"):
+            return bool(CLOSING.match(line))
+    return False
 
 
 FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})")

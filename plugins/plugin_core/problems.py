@@ -9,8 +9,10 @@ after every plugin has finished.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +35,7 @@ class BuildError(Exception):
     exitcode = 1
 
 
-class NoTracebackForContentErrors(logging.Filter):
+class _NoTracebackForContentErrors(logging.Filter):
     """Pelican logs the exception that ends a build with its traceback (`exc_info=True`).
 
     A BuildError is the author's mistake, already explained file by file: its
@@ -46,8 +48,23 @@ class NoTracebackForContentErrors(logging.Filter):
         return True
 
 
+def hide_tracebacks(pelican_logger: logging.Logger | None = None) -> None:
+    """Install the filter once on Pelican's own logger (its main and autoreload log there)."""
+    target = pelican_logger or logging.getLogger("pelican")
+    if not any(isinstance(f, _NoTracebackForContentErrors) for f in target.filters):
+        target.addFilter(_NoTracebackForContentErrors())
+
+
 _problems: list[Problem] = []
 _lock = threading.Lock()
+
+
+def display_path(source_path: str) -> str:
+    """The path as an author sees it: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(source_path) if Path(source_path).is_relative_to(Path.cwd()) else source_path
+    except ValueError:
+        return source_path
 
 
 def report(path: str, line: int | None, message: str) -> Problem:

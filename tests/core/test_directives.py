@@ -25,9 +25,7 @@ def render(source: str, handler) -> str:
     try:
         extension = DirectivesExtension()
         extension.handlers["demo"] = handler
-        return Markdown(extensions=[extension, "meta"]).convert(
-            textwrap.dedent(source).lstrip()
-        )
+        return Markdown(extensions=[extension, "meta"]).convert(textwrap.dedent(source).lstrip())
     finally:
         current_source.reset(token)
 
@@ -87,6 +85,32 @@ def test_bad_value_and_unclosed_block_are_reported_with_their_lines():
         "content/issues/post.md:3: '::: demo' block is never closed; end it with a line ':::'"
     ]
     assert "<p>Text.</p>" in html
+
+
+def test_a_block_left_open_before_prose_is_reported_at_its_opening_line():
+    render("Intro.\n\n::: demo a.py\ncaption: x\n\nThe text goes on here.\n\nMore text.\n", echo)
+    assert [str(p) for p in problems.reported()] == [
+        "content/issues/post.md:3: '::: demo' block is never closed (line 6 is text, not 'key: value'); "
+        "end the block with a line ':::' after its options"
+    ]
+    # The same before the next block opens: its ':::' lines are not this block's end.
+    render("::: demo a.py\n\nSome prose.\n\n::: demo b.py\n:::\n", echo)
+    assert [p.line for p in problems.reported()] == [1]
+
+
+def test_a_line_that_is_no_option_inside_a_closed_block_is_reported_where_it_is():
+    render("::: demo a.py\ncaption: x\nthis is no option\n:::\n", echo)
+    assert [str(p) for p in problems.reported()] == [
+        "content/issues/post.md:3: expected 'key: value' inside the '::: demo' block, got 'this is no option'"
+    ]
+
+
+@pytest.mark.parametrize("value", ["inf", "Infinity", "nan", "0", "0s", "-1"])
+def test_a_number_option_refuses_zero_and_non_finite_values(value):
+    render(f"::: demo a.py\ntimeout: {value}\n:::\n", echo)
+    assert [str(p) for p in problems.reported()] == [
+        f"content/issues/post.md:2: option 'timeout': expected a positive number, got {value!r}"
+    ]
 
 
 def test_second_block_reports_its_own_line_after_a_first_one():

@@ -76,6 +76,17 @@ def test_corrupt_entries_are_detected(stored, damage, complaint):
         cache.load("demos/x.py", "a" * 64)
 
 
+def test_a_linked_file_is_refused_even_when_its_bytes_match(stored, tmp_path):
+    # A committed symbolic link would publish whatever it points to on the build machine.
+    cache, entry = stored
+    target = tmp_path / "elsewhere.json"
+    target.write_bytes((entry.folder / "artifacts" / "weights.json").read_bytes())
+    (entry.folder / "artifacts" / "weights.json").unlink()
+    (entry.folder / "artifacts" / "weights.json").symlink_to(target)
+    with pytest.raises(CorruptEntryError, match="weights.json: a symbolic link, not a regular file"):
+        cache.load("demos/x.py", "a" * 64)
+
+
 def test_rewriting_an_entry_replaces_it_whole(stored, tmp_path):
     cache, entry = stored
     cache.store(record("demos/x.py", "a" * 64, "second"), [], {})

@@ -198,6 +198,7 @@ FAILING_DEMOS = {
     "fine.py": "print('still here')\n",
     "expected.py": "raise RuntimeError('shown on purpose')\n",
     "syntax.py": "x = 1\ndef f(:\n    pass\n",
+    "links.py": "import os\nos.symlink('/etc/passwd', os.environ['DEMO_ARTIFACTS_DIR'] + '/users.txt')\n",
 }
 FAILING_POST = post(
     "Failures",
@@ -247,6 +248,9 @@ FAILING_POST = post(
     ::: demo demos/fine.py
     data: demos/nope.csv
     :::
+
+    ::: demo demos/links.py
+    :::
     """,
 )
 
@@ -276,8 +280,12 @@ def test_every_failure_fails_the_build_with_the_promised_message(failing_site):
         f"{post_path}:47: data file 'demos/nope.csv' not found",
     ):
         assert expected in log, expected
+    assert (
+        f"{post_path}:50: demo demos/links.py failed: ArtifactError: DEMO_ARTIFACTS_DIR/users.txt is a "
+        "symbolic link to /etc/passwd: only regular files are published" in " ".join(log.split())
+    )
     assert "(demos/hang.py:3)" in log and "(demos/exits.py:2)" in log and "(demos/segfault.py:3)" in log
-    assert "(demos/hungry.py:3)" in log and "250 MB" in log
+    assert "(demos/hungry.py:3)" in log and "the demo hit its memory cap of 250 MB" in log
     assert 'File "demos/broken.py", line 2' in log  # the trimmed traceback, with project paths
     assert "expected.py" not in log.split("content error")[-1]
     # nothing is lost: the rest of the post and the good demo are there; no failure was cached
@@ -298,7 +306,10 @@ def test_drafting_mode_embeds_error_boxes_and_warns(failing_site, tmp_path):
     result = build(tmp_path, NEWSLETTER_ON_ERROR="warn")
     assert result.returncode == 0, log_of(result)
     html = (tmp_path / "output" / "issues" / "failures" / "index.html").read_text()
-    assert html.count('class="build-error demo-error"') == 6
+    assert html.count('class="build-error demo-error"') == 7
+    assert "users.txt is a symbolic link to /etc/passwd" in html
+    published = [path.read_bytes() for path in (tmp_path / "output").rglob("*") if path.is_file()]
+    assert not any(b"root:x:0:0" in data for data in published)  # the linked file was not published
     assert "demo demos/broken.py failed: ValueError: the model diverged" in html
     assert html.count("File &quot;demos/broken.py&quot;, line 2") == 1  # the traceback once, trimmed
     assert str(tmp_path) not in html

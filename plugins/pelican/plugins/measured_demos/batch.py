@@ -12,8 +12,8 @@ import logging
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,18 +23,16 @@ from plugin_core.demo_link import DemoFailure, DemoResult, EnergyReading, Worker
 from plugin_core.publishing import sha256_file
 
 from .cache import CacheEntry, CorruptEntryError, DemoCache, cache_key, changed_packages
-from .demo_process import RunRequest, run_demo
+from .demo_process import RunRequest, allow_runs, run_demo
 from .estimate_range import estimate_range
 from .executors import run_pending
+from .figures import over_budget
 from .meter import DEFAULT_WATTS_PER_GB, EnergyMeter
 from .record import DemoRecord
 from .results import DemoRequest, RunOutcome
 from .settings import DemoSettings
 
 logger = logging.getLogger(__name__)
-
-FIGURE_FORMAT = "svg"
-
 
 @dataclass
 class DemoRun:
@@ -50,22 +48,25 @@ class DemoRun:
     ran: bool = False
     interval: tuple[float, float] = (0.0, 0.0)
     record: DemoRecord | None = None  # what result.json holds (cached, or this run's)
-    work: Path | None = None  # temporary folder of the run
+    work: Path | None = None  # temporary folder: the run's files, or the checked copy of its entry
     reuses: int = 0  # builds that used the cached entry instead of running it, this one included
     worker: WorkerInfo | None = None  # set when a Dask worker ran it (cluster.py)
     packages: dict[str, str] | None = None  # versions on that worker of what the demo imported
+    store_error: str | None = None  # why this run's result could not be cached
 
+    # Pages are made from this build's own files (the run's folder, or the copy taken
+    # when the entry was checked), never from the cache folder a demo could change.
     @property
     def figures(self) -> tuple[Path, ...]:
-        if self.entry is not None:
-            return self.entry.figures
-        return self.outcome.figures if self.outcome else ()
+        if self.outcome is not None:
+            return self.outcome.figures
+        return self.entry.figures if self.entry else ()
 
     @property
     def artifacts(self) -> dict[str, Path]:
-        if self.entry is not None:
-            return self.entry.artifacts
-        return self.outcome.artifacts if self.outcome else {}
+        if self.outcome is not None:
+            return self.outcome.artifacts
+        return self.entry.artifacts if self.entry else {}
 
     @property
     def failure(self) -> DemoFailure | None:
@@ -95,7 +96,11 @@ def demo_inputs(request: DemoRequest, settings: DemoSettings) -> dict[str, Any]:
         "script_sha256": sha256_file(settings.root / request.script),
         "data": {path: sha256_file(settings.root / path) for path in sorted(request.data)},
         "python": sys.version.split()[0],
-        "options": {"seed": settings.seed, "threads": settings.threads, "figure_format": FIGURE_FORMAT},
+        "options": {
+            "seed": settings.seed,
+            "threads": settings.threads,
+            "figure_format": request.figure_format,
+        },
     }
 
 
@@ -119,16 +124,79 @@ def run_batch(
 
     pending = [run for run in runs.values() if not _use_cache(run, cache, settings)]
     if pending:
-        run_pending(pending, settings, meter, _execute)
+        allow_runs()
+        try:
+            run_pending(pending, settings, meter, _execute)
+        except KeyboardInterrupt as stop:
+            # Ctrl-C: every running demo was ended at once (executors); store nothing.
+            raise DemosInterrupted(getattr(stop, "stopped", 0)) from None
+        _report_containment(pending)
         _store(pending, cache, settings)
-    failed = [run.script for run in runs.values() if run.failure and not _expected_to_fail(run)]
-    if settings.prune and failed:
-        # The last good entry of a demo that broke is needed again once it is fixed.
-        logger.info("measured_demos: cache not pruned: %s failed", ", ".join(sorted(failed)))
-    elif settings.prune:
-        for folder in cache.prune({run.entry.folder for run in runs.values() if run.entry}):
-            logger.info("measured_demos: pruned unused cache entry %s", folder)
+    _restore_vanished(runs.values(), cache)
+    if settings.prune:
+        _prune(runs.values(), cache)
     return BatchReport(runs, ran=len(pending), cached=len(runs) - len(pending))
+
+
+class DemosInterrupted(KeyboardInterrupt):
+    """The build was interrupted while demos ran; they were all killed, nothing was cached."""
+
+    def __init__(self, stopped: int) -> None:
+        super().__init__(f"{stopped} running demo(s) stopped")
+        self.stopped = stopped
+
+
+def _report_containment(runs: list[DemoRun]) -> None:
+    """Say once how demos were contained, and name any process that escaped its demo."""
+    modes = sorted({run.outcome.isolation for run in runs if run.outcome and run.outcome.isolation})
+    if "process group" in modes:
+        logger.warning(
+            "measured_demos: demos ran in their own process group only (a PID namespace needs root "
+            "on Linux): a process a demo starts in a new session is found by its environment and "
+            "killed after the demo ends, but could outlive a build that is killed"
+        )
+    elif modes:
+        logger.info("measured_demos: each demo ran in its own PID namespace; all it started ended with it")
+    for run in runs:
+        if run.outcome and run.outcome.escaped:
+            logger.warning(
+                "measured_demos: %s left %d process(es) running outside its process group; they were "
+                "killed: %s. Wait for the processes a demo starts before it ends",
+                run.script,
+                len(run.outcome.escaped),
+                "; ".join(run.outcome.escaped),
+            )
+
+
+def _prune(runs: Iterable[DemoRun], cache: DemoCache) -> None:
+    """Delete unused entries, only after a build that has an entry for every demo it shows."""
+    runs = list(runs)
+    failed = sorted(run.script for run in runs if run.failure and not _expected_to_fail(run))
+    unwritten = sorted(run.script for run in runs if run.store_error)
+    if failed or unwritten:
+        # The last good entry of a demo that broke is needed again once it is fixed.
+        why = f"{', '.join(failed)} failed" if failed else f"{', '.join(unwritten)} could not be cached"
+        logger.info("measured_demos: cache not pruned: %s", why)
+        return
+    for folder in cache.prune({run.entry.folder for run in runs if run.entry}):
+        logger.info("measured_demos: pruned unused cache entry %s", folder)
+
+
+def _restore_vanished(runs: Iterable[DemoRun], cache: DemoCache) -> None:
+    """Write back the entries a demo removed while the build ran, from the checked copies."""
+    for run in runs:
+        entry = run.entry
+        if run.ran or entry is None or entry.copy is None or (entry.folder / "result.json").is_file():
+            continue
+        logger.warning(
+            "measured_demos: the cache entry of %s vanished during the build (did a demo delete "
+            "it?); writing it back from this build's checked copy",
+            run.script,
+        )
+        try:
+            cache.store(entry.record, list(entry.figures), entry.artifacts)
+        except OSError as error:
+            run.store_error = f"{type(error).__name__}: {error}"
 
 
 def _expected_to_fail(run: DemoRun) -> bool:
@@ -140,9 +208,15 @@ def _use_cache(run: DemoRun, cache: DemoCache, settings: DemoSettings) -> bool:
     if settings.should_rerun(run.script):
         logger.info("measured_demos: running %s again (DEMOS_RERUN)", run.script)
         return False
+    copy = Path(tempfile.mkdtemp(prefix="measured-demo-cached-"))
     try:
-        entry = cache.load(run.script, run.key)
+        entry = cache.load(run.script, run.key, copy_to=copy)
+    except OSError as error:  # no room for the copy: run the demo instead
+        logger.warning("measured_demos: could not copy the cache entry of %s: %s", run.script, error)
+        shutil.rmtree(copy, ignore_errors=True)
+        return False
     except CorruptEntryError as error:
+        shutil.rmtree(copy, ignore_errors=True)
         logger.warning(
             "measured_demos: %s:%s: the cache entry of demo %s is corrupt and will not be used "
             "(%s); running the demo again",
@@ -154,11 +228,18 @@ def _use_cache(run: DemoRun, cache: DemoCache, settings: DemoSettings) -> bool:
         cache.remove(cache.folder_for(run.script, run.key))
         return False
     if entry is None:
+        shutil.rmtree(copy, ignore_errors=True)
+        return False
+    if over_budget(entry.figures, settings.figure_budget_kb, first.figure_format):
+        logger.info("measured_demos: running %s again: a cached figure is over the budget", run.script)
+        shutil.rmtree(copy, ignore_errors=True)
         return False
     changed = changed_packages(dict(entry.record.packages))
     if changed:
         logger.info("measured_demos: running %s again, packages changed: %s", run.script, "; ".join(changed))
+        shutil.rmtree(copy, ignore_errors=True)
         return False
+    run.work = copy
     run.entry = entry
     run.record = entry.record
     run.reuses = cache.count_reuse(entry)
@@ -174,11 +255,15 @@ def _execute(run: DemoRun, settings: DemoSettings, meter: EnergyMeter) -> None:
         output_limit=settings.output_limit,
         seed=settings.seed,
         threads=settings.threads,
+        figure_format=run.requests[0].figure_format,  # part of the key: the same for every request
     )
     work = run.work = Path(tempfile.mkdtemp(prefix="measured-demo-"))
     logger.info("measured_demos: running %s", run.script)
     token = meter.start()
     outcome = run_demo(request, work)
+    if outcome.ok:  # a figure over budget fails the run: it is not cached, the build fails
+        too_large = over_budget(outcome.figures, settings.figure_budget_kb, request.figure_format)
+        outcome = replace(outcome, failure=too_large)
     run.reading = meter.reading(
         token,
         cpu_seconds=outcome.cpu_seconds,
@@ -241,8 +326,8 @@ def _store(pending: list[DemoRun], cache: DemoCache, settings: DemoSettings) -> 
         try:
             run.entry = cache.store(run.record, list(outcome.figures), outcome.artifacts)
             run.record = run.entry.record
-        except OSError as error:
-            logger.warning("measured_demos: could not write the cache entry of %s: %s", run.script, error)
+        except OSError as error:  # a full disk, a folder that cannot be written: the caller reports it
+            run.store_error = f"{type(error).__name__}: {error}"
 
 
 def script_imports(script: Path) -> tuple[str, ...]:

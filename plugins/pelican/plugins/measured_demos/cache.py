@@ -8,9 +8,12 @@
         artifacts/...    small files the demo wrote to $DEMO_ARTIFACTS_DIR
 
 An entry is written into a temporary folder and renamed into place, so a build
-that dies half-way leaves no half-written entry. On reading, the checksum of
-result.json and the hash of every file are checked: a corrupt entry raises
-CorruptEntryError and is run again, never trusted. Failures are never stored.
+that dies half-way leaves no half-written entry; a write that fails leaves
+nothing behind and raises OSError. On reading, the checksum of result.json and
+the hash of every file are checked, and the files can be copied out at the same
+time (`load(..., copy_to=...)`), so a build publishes exactly what it checked
+even if the entry changes later. A corrupt entry raises CorruptEntryError and is
+run again, never trusted. Failures are never stored.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ from .record import DemoRecord
 CACHE_FORMAT = 1
 RECORD_NAME = "result.json"
 REUSES_NAME = "reuses.json"  # how many builds used the entry instead of running the demo
+# Entry folder names stay well under the 255 bytes a file name may have.
+MAX_STEM = 80
 ENTRY_NAME = re.compile(r"^(\.tmp-|\.old-)?[A-Za-z0-9_.-]+-[0-9a-f]{16}(-[0-9a-f]{8})?$")
 
 
@@ -116,14 +121,19 @@ def changed_packages(recorded: dict[str, str]) -> list[str]:
 class CacheEntry:
     folder: Path
     record: DemoRecord
+    copy: Path | None = None  # where load() copied the checked files, if asked
+
+    @property
+    def files_folder(self) -> Path:
+        return self.copy or self.folder
 
     @property
     def figures(self) -> tuple[Path, ...]:
-        return tuple(self.folder / name for name in self.record.figures)
+        return tuple(self.files_folder / name for name in self.record.figures)
 
     @property
     def artifacts(self) -> dict[str, Path]:
-        return {name: self.folder / "artifacts" / name for name in self.record.artifacts}
+        return {name: self.files_folder / "artifacts" / name for name in self.record.artifacts}
 
 
 class DemoCache:
@@ -131,11 +141,14 @@ class DemoCache:
         self.root = Path(root)
 
     def folder_for(self, script: str, key: str) -> Path:
-        stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", Path(script).stem) or "demo"
+        stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", Path(script).stem)[:MAX_STEM] or "demo"
         return self.root / f"{stem}-{key[:16]}"
 
-    def load(self, script: str, key: str) -> CacheEntry | None:
-        """The entry for `key`, None when there is none; CorruptEntryError when it is damaged."""
+    def load(self, script: str, key: str, copy_to: Path | None = None) -> CacheEntry | None:
+        """The entry for `key`, None when there is none; CorruptEntryError when it is damaged.
+
+        With `copy_to`, each file is copied there from the very bytes whose hash was checked.
+        """
         folder = self.folder_for(script, key)
         if not folder.exists():
             return None
@@ -155,11 +168,18 @@ class DemoCache:
             raise CorruptEntryError(f"{folder / RECORD_NAME}: {error}") from None
         for name, expected in parsed.files.items():
             path = folder / name
-            if not path.is_file():
-                raise CorruptEntryError(f"{path}: missing")
-            if sha256_file(path) != expected:
+            if path.is_symlink():  # a committed link must not publish what it points to
+                raise CorruptEntryError(f"{path}: a symbolic link, not a regular file")
+            try:
+                data = path.read_bytes()
+            except OSError:
+                raise CorruptEntryError(f"{path}: missing") from None
+            if hashlib.sha256(data).hexdigest() != expected:
                 raise CorruptEntryError(f"{path}: content does not match its checksum")
-        return CacheEntry(folder, parsed)
+            if copy_to is not None:
+                (copy_to / name).parent.mkdir(parents=True, exist_ok=True)
+                (copy_to / name).write_bytes(data)
+        return CacheEntry(folder, parsed, copy_to)
 
     def store(self, record: DemoRecord, figures: list[Path], artifacts: dict[str, Path]) -> CacheEntry:
         """Write an entry atomically: into a temporary folder, then renamed into place."""
@@ -167,6 +187,17 @@ class DemoCache:
         self.root.mkdir(parents=True, exist_ok=True)
         temporary = self.root / f".tmp-{folder.name}-{uuid.uuid4().hex[:8]}"
         temporary.mkdir()
+        try:
+            record = self._write(temporary, record, figures, artifacts)
+            self._replace(temporary, folder)
+        except BaseException:
+            shutil.rmtree(temporary, ignore_errors=True)  # a full disk must not keep half an entry
+            raise
+        return CacheEntry(folder, record)
+
+    def _write(
+        self, temporary: Path, record: DemoRecord, figures: list[Path], artifacts: dict[str, Path]
+    ) -> DemoRecord:
         files: dict[str, str] = {}
         figure_names = []
         for index, source in enumerate(figures, start=1):
@@ -184,14 +215,17 @@ class DemoCache:
         data["checksum"] = record_checksum(data)
         record_path = temporary / RECORD_NAME
         record_path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        self._replace(temporary, folder)
-        return CacheEntry(folder, record)
+        return record
 
     def _replace(self, temporary: Path, folder: Path) -> None:
         if folder.exists():
             old = self.root / f".old-{folder.name}-{uuid.uuid4().hex[:8]}"
             os.replace(folder, old)
-            os.replace(temporary, folder)
+            try:
+                os.replace(temporary, folder)
+            except OSError:
+                os.replace(old, folder)  # keep the entry that was there
+                raise
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(temporary, folder)

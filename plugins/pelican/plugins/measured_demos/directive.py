@@ -7,6 +7,7 @@
     data: demos/data/extra.csv, demos/data/labels.csv
     show-source: true
     allow-error: false
+    figure-format: svg
     :::
 
 The placeholder (plugin_core.placeholders) carries the whole request, so the
@@ -27,6 +28,7 @@ from plugin_core.directives import (
     Block,
     DirectiveError,
     as_bool,
+    as_choice,
     as_path_list,
     as_positive_float,
     as_positive_int,
@@ -34,15 +36,27 @@ from plugin_core.directives import (
     parse_options,
 )
 
-from .results import DemoRequest
+from .results import FIGURE_FORMATS, DemoRequest
+
+MAX_TIMEOUT_SECONDS = 86_400  # as DEMOS_TIMEOUT: a demo that may run for ever holds the build
+
+
+def as_timeout(value: str) -> float:
+    """Seconds, more than 0 and at most a day: `inf`, `nan` and `0` are refused."""
+    seconds = as_positive_float(value)
+    if seconds > MAX_TIMEOUT_SECONDS:
+        raise ValueError(f"expected at most {MAX_TIMEOUT_SECONDS} seconds, got {value!r}")
+    return seconds
+
 
 SCHEMA = {
     "caption": as_text,
-    "timeout": as_positive_float,
+    "timeout": as_timeout,
     "memory": as_positive_int,
     "data": as_path_list,
     "show-source": as_bool,
     "allow-error": as_bool,
+    "figure-format": as_choice(*FIGURE_FORMATS),
 }
 KIND = "demo"  # the placeholders' kind
 
@@ -82,6 +96,7 @@ def parse_request(block: Block, root: Path) -> DemoRequest:
         data=data,
         allow_error=options.get("allow-error", False),
         show_source=options.get("show-source", False),
+        figure_format=options.get("figure-format", FIGURE_FORMATS[0]),
     )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+from .demo_process import stop_all
 from .meter import EnergyMeter
 
 if TYPE_CHECKING:
@@ -59,7 +60,14 @@ def run_pending(
         if not isinstance(meter, EnergyMeter):
             meter = meter()
         with ThreadPoolExecutor(max_workers=min(settings.workers, len(pending))) as pool:
-            list(pool.map(lambda run: run_here(run, settings, meter), pending))
+            try:
+                list(pool.map(lambda run: run_here(run, settings, meter), pending))
+            except KeyboardInterrupt as interrupt:
+                # Ctrl-C: end every running demo now, not at its timeout, before the
+                # pool waits for its threads.
+                interrupt.stopped = stop_all()
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
         return
     # Imported here on purpose: Dask is optional and heavy, and a local build never needs it.
     from .cluster import run_on_cluster

@@ -9,8 +9,8 @@ finish (core)      -> remove temporary run folders
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from plugin_core.build import Build, CoreSettings, Step
 from plugin_core.demo_link import BuildEnergy, DemoBuild, DemoFailure, DemoResult, PageDemos
 from plugin_core.directives import add_directive
 
-from .batch import BatchReport, DemoRun, cleanup, result_of, run_batch
+from .batch import BatchReport, DemoRun, DemosInterrupted, cleanup, result_of, run_batch
 from .directive import KIND, make_handler, requests_in
 from .figure_theme import themed_svg
 from .meter import EnergyMeter, ProcessMeter
@@ -63,10 +63,26 @@ def run_demos(build: Build, generators: list[Any]) -> None:
         # A post whose directive has a typo asked for no demo: its entry must survive the fix.
         logger.info("measured_demos: cache not pruned: this build has content errors")
         settings = replace(settings, prune=False)
-    report = run_batch(requests, settings, lambda: EnergyMeter(settings.meter))
+    try:
+        report = run_batch(requests, settings, lambda: EnergyMeter(settings.meter))
+    except DemosInterrupted as interrupted:
+        # Pelican would log the interrupt and exit 0: a stopped build must fail.
+        logger.error(
+            "measured_demos: interrupted; %d running demo(s) killed, nothing from this build was "
+            "cached, the cache is as it was",
+            interrupted.stopped,
+        )
+        raise SystemExit(130) from None
     build.publish(report)
     # Shown without -v, like Pelican's own "Done: ..." line: it says what the build cost.
-    console.print(f"measured_demos: ran {report.ran} of {len(report.runs)} demos, {report.cached} cached")
+    modes = sorted(
+        {run.outcome.isolation for run in report.runs.values() if run.outcome and run.outcome.isolation}
+    )
+    how = f" (each in its own {' or '.join(modes).replace('pid', 'PID')})" if modes else ""
+    console.print(
+        f"measured_demos: ran {report.ran} of {len(report.runs)} demos, {report.cached} cached{how}"
+    )
+    _report_unwritten(report, settings)
     carbon = build.find(CoreSettings).carbon
     by_request = {id(r): run for run in report.runs.values() for r in run.requests}
     urls = _publish_figures(report, settings, pelican_settings, context)
@@ -136,22 +152,48 @@ def failure_message(script: str, failure: Any, root: Path) -> str:
     return message
 
 
+def _report_unwritten(report: BatchReport, settings: DemoSettings) -> None:
+    """A result that could not be cached is an error: the next build would lose it."""
+    for run in report.runs.values():
+        if run.store_error is None:
+            continue
+        for request in run.requests:
+            problems.report(
+                request.post,
+                request.line,
+                f"could not write the cache entry of demo {run.script} into {settings.cache_path} "
+                f"({run.store_error}); free disk space or make DEMOS_CACHE_PATH writable, then build "
+                "again. The page shows this run's result; no cache entry was pruned",
+            )
+
+
 def _publish_figures(
     report: BatchReport, settings: DemoSettings, pelican_settings: dict, context: dict
 ) -> dict[Path, str]:
-    """Copy figures to output/demos/<entry>/ and let `{static}/...` links find them."""
+    """Copy figures to output/demos/<entry>/ and let `{static}/...` links find them.
+
+    Each figure is copied from this build's own files and checked against the
+    checksum its record holds; one that vanished or changed is a content error and
+    its page is written without it.
+    """
     urls: dict[Path, str] = {}
     static_content = context.setdefault("static_content", {})
     for run in report.runs.values():
         folder = run.entry.folder.name if run.entry else f"{Path(run.script).stem}-{run.key[:16]}"
+        expected = dict(run.record.files) if run.record else {}
         for figure in run.figures:
             save_as = f"{OUTPUT_FOLDER}/{folder}/{figure.name}"
             target = settings.output_path / save_as
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if figure.suffix == ".svg":  # one file for light and dark pages
-                target.write_text(themed_svg(figure.read_text("utf-8")), "utf-8")
-            else:
-                shutil.copyfile(figure, target)
+            problem = _copy_checked(figure, target, expected.get(figure.name))
+            if problem:
+                for request in run.requests:
+                    problems.report(
+                        request.post,
+                        request.line,
+                        f"figure {figure.name} of demo {run.script} {problem}; build again "
+                        f"(DEMOS_RERUN={run.script} runs the demo afresh)",
+                    )
+                continue
             static_content[save_as] = Static(
                 content=None,
                 metadata={"title": figure.name, "save_as": save_as, "url": save_as},
@@ -161,6 +203,21 @@ def _publish_figures(
             )
             urls[figure] = "{static}/" + save_as
     return urls
+
+
+def _copy_checked(source: Path, target: Path, sha256: str | None) -> str | None:
+    """Copy `source` to `target` if its bytes match `sha256`; else say what is wrong."""
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        return f"could not be read ({error.strerror or error}): it was removed during the build"
+    if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
+        return "changed during the build (its checksum does not match the demo's record)"
+    if target.suffix == ".svg":  # one file for light and dark pages (figure_theme)
+        data = themed_svg(data.decode("utf-8")).encode("utf-8")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return None
 
 
 def remove_temporary(build: Build, pelican: Any) -> None:

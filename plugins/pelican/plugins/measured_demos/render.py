@@ -10,32 +10,20 @@ printed is escaped.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
 from html import escape
-from pathlib import Path
 
 from plugin_core.carbon import JOULES_PER_KWH
 from plugin_core.demo_link import DemoFailure, DemoResult, WorkerInfo
 from plugin_core.numbers import significant
 from plugin_core.units import co2e_text, energy_text, grouped
 
-SVG_SIZE = re.compile(rb'<svg[^>]*?\swidth="(?P<w>[\d.]+)pt"\s+height="(?P<h>[\d.]+)pt"', re.S)
+from .figures import display_size
+
 LED_BULB_WATTS = 10
 
 
-def svg_size(path: Path) -> tuple[int, int] | None:
-    """Width and height in CSS pixels, so the page does not jump while the image loads."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(2048)
-    except OSError:
-        return None
-    match = SVG_SIZE.search(head)
-    if not match:
-        return None
-    return round(float(match["w"]) * 4 / 3), round(float(match["h"]) * 4 / 3)
 
 
 def render_demo(
@@ -83,7 +71,7 @@ def _figures(result: DemoResult, urls: Sequence[str]) -> str:
         alt = result.caption or f"Figure produced by {result.script}"
         if count > 1:
             alt += f" (figure {index} of {count})"
-        size = svg_size(path)
+        size = display_size(path)
         dimensions = f' width="{size[0]}" height="{size[1]}"' if size else ""
         images.append(
             f'<img src="{escape(url)}" alt="{escape(alt)}"{dimensions} loading="lazy" decoding="async">'

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from plugin_core.demo_link import DemoFailure
 
+FIGURE_FORMATS = ("svg", "png")  # the first is the default
+
 
 @dataclass(frozen=True)
 class RunOutcome:
@@ -29,6 +31,8 @@ class RunOutcome:
     artifacts: dict[str, Path] = field(default_factory=dict)
     imported_modules: tuple[str, ...] = ()
     failure: DemoFailure | None = None
+    isolation: str = ""  # "pid namespace" or "process group" (child.contain)
+    escaped: tuple[str, ...] = ()  # processes found outside the group after the run, killed
 
     @property
     def ok(self) -> bool:
@@ -48,3 +52,4 @@ class DemoRequest:
     data: tuple[str, ...] = ()
     allow_error: bool = False
     show_source: bool = False
+    figure_format: str = FIGURE_FORMATS[0]

@@ -23,6 +23,7 @@ SETTINGS = (
     Setting("DEMOS_TIMEOUT", 120.0, number(0, 86_400, above=True)),  # seconds per demo
     Setting("DEMOS_MEMORY_LIMIT_MB", 2048, optional(number(0, whole=True))),  # 0/None: no cap
     Setting("DEMOS_OUTPUT_LIMIT", 20_000, number(1, whole=True)),  # bytes kept per stream
+    Setting("DEMOS_FIGURE_BUDGET_KB", 1024, optional(number(1, whole=True))),  # per figure; None: none
     Setting("DEMOS_WORKERS", 1, number(1, 64, whole=True), environment=True),
     Setting("DEMOS_THREADS", 1, number(1, 256, whole=True)),  # BLAS/OpenMP threads per demo
     Setting("DEMOS_SEED", 0, number(0, 2**32 - 1, whole=True)),
@@ -46,6 +47,7 @@ class DemoSettings:
     timeout: float
     memory_limit_mb: int | None
     output_limit: int
+    figure_budget_kb: int | None
     workers: int
     threads: int
     seed: int
@@ -73,6 +75,7 @@ class DemoSettings:
             timeout=values["DEMOS_TIMEOUT"],
             memory_limit_mb=values["DEMOS_MEMORY_LIMIT_MB"] or None,
             output_limit=values["DEMOS_OUTPUT_LIMIT"],
+            figure_budget_kb=values["DEMOS_FIGURE_BUDGET_KB"],
             workers=values["DEMOS_WORKERS"],
             threads=values["DEMOS_THREADS"],
             seed=values["DEMOS_SEED"],

@@ -7,6 +7,7 @@ from plugin_core import build
 
 from .feeds import clean_feed
 from .numbering import link_neighbours, number_issues
+from .titles import escape_title
 
 
 def number_articles(generator) -> None:
@@ -22,3 +23,4 @@ def register() -> None:
     build.register()
     signals.article_generator_pretaxonomy.connect(number_articles)
     signals.feed_generated.connect(clean_feed_items)
+    signals.content_object_init.connect(escape_title)
