@@ -55,6 +55,11 @@ def test_micropython_result_is_cpythons_and_nothing_of_pyodide_is_fetched(page, 
     # The same cost line as a Pyodide widget: bytes, time, an estimated energy.
     cost = page.inner_text(f"#{MICRO_DIGITS} .pw-cost")
     assert "kB downloaded" in cost and "estimate" in cost and " J " in cost
+    # Every byte of the runtime is in it (this test server sends files uncompressed).
+    folder = next((widget_site / "micropython").iterdir())
+    runtime_files = sum((folder / name).stat().st_size for name in ("micropython.mjs", "micropython.wasm"))
+    assert runtime_files > 500_000
+    assert int(page.get_attribute(f"#{MICRO_DIGITS} .pw-cost", "data-pw-bytes")) > runtime_files
     assert page.evaluate("window.__announcedWhileBusy") == []
 
     # A drawing of the reader's own, then the iris network: one MicroPython worker for both.

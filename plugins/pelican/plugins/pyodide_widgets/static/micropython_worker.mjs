@@ -58,11 +58,23 @@ function runtimeProblem(url, response) {
 // Check each runtime response as it arrives. The response itself is passed on
 // untouched: wrapping its body would stop the browser caching the compiled wasm.
 const nativeFetch = self.fetch.bind(self);
-self.fetch = async (resource, init) => {
+async function checkedFetch(resource, init) {
   const response = await nativeFetch(resource, init);
   const problem = runtimeProblem(resource instanceof Request ? resource.url : String(resource), response);
   if (problem) reportRuntimeProblem(problem);
   return response;
+}
+// The .wasm download starts with the import of micropython.mjs instead of after
+// it (one round trip less); the runtime's own fetch of it then gets that response.
+let earlyWasm = null; // {url, response: Promise<Response>}
+self.fetch = (resource, init) => {
+  const url = resource instanceof Request ? resource.url : String(resource);
+  if (earlyWasm && url === earlyWasm.url) {
+    const { response } = earlyWasm;
+    earlyWasm = null;
+    return response;
+  }
+  return checkedFetch(resource, init);
 };
 
 // After a failed import: ask the server why (only on this error path).
@@ -96,6 +108,24 @@ function resourceBytes(since) {
   return { transferBytes, bodyBytes };
 }
 
+// Resolves once each URL has its Resource Timing entry, or after `ms`. An entry is
+// added by a task of its own, which may come after the runtime has started: the
+// cost line must not miss the .wasm because the model ran before that task did.
+function entriesFor(urls, ms) {
+  const missing = () => urls.filter((url) => performance.getEntriesByName(url).length === 0);
+  if (missing().length === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const observer = new PerformanceObserver(() => missing().length === 0 && done());
+    const timer = setTimeout(done, ms);
+    function done() {
+      observer.disconnect();
+      clearTimeout(timer);
+      resolve();
+    }
+    observer.observe({ type: "resource" });
+  });
+}
+
 // Call a bootstrap function with JSON-able arguments; Python's return value comes back.
 function call(mp, ...args) {
   mp.globals.set("_pw_args", JSON.stringify(args));
@@ -113,6 +143,9 @@ async function startMicroPython(config, progress) {
     reportRuntimeProblem = (message) => reject(new WidgetError(message, true));
   });
   problem.catch(() => {}); // settled by the races below; never an unhandled rejection
+  const wasmURL = new URL("micropython.wasm", indexURL).href;
+  earlyWasm = { url: wasmURL, response: checkedFetch(wasmURL, { credentials: "same-origin" }) };
+  earlyWasm.response.catch(() => {}); // a network error surfaces where the runtime uses it
   let module;
   try {
     module = await Promise.race([import(new URL("micropython.mjs", indexURL).href), problem]);
@@ -123,7 +156,7 @@ async function startMicroPython(config, progress) {
   }
   const loading = module
     .loadMicroPython({
-      url: new URL("micropython.wasm", indexURL).href,
+      url: wasmURL,
       heapsize: config.heapBytes,
       stdout: () => {},
       stderr: (line) => console.warn(line),
@@ -154,18 +187,27 @@ async function fetchText(url, what, seconds) {
   }
 }
 
-async function prepareWidget(mp, widget, timeout, progress) {
-  if (loadedCode.get(widget.name) !== widget.code) {
+// Start downloading what the widget still needs, alongside the runtime's start.
+function downloadWidget(widget, timeout) {
+  const pending = (promise) => (promise.catch(() => {}), promise); // awaited later; never unhandled
+  return {
+    code: loadedCode.get(widget.name) === widget.code
+      ? null
+      : pending(fetchText(widget.code, `the widget code ${fileName(widget.code)}`, timeout)),
+    weights: loadedWeights.has(widget.weights) ? null : pending(fetchText(widget.weights, "the model weights", timeout)),
+  };
+}
+
+async function prepareWidget(mp, widget, downloads, progress) {
+  if (downloads.code) {
     progress("Loading the widget code");
-    const source = await fetchText(widget.code, `the widget code ${fileName(widget.code)}`, timeout);
-    mp.FS.writeFile(`/widgets/${widget.name}.py`, source);
+    mp.FS.writeFile(`/widgets/${widget.name}.py`, await downloads.code);
     call(mp, "pw_import", widget.name);
     loadedCode.set(widget.name, widget.code);
   }
-  if (!loadedWeights.has(widget.weights)) {
+  if (downloads.weights) {
     progress("Loading the model weights");
-    const text = await fetchText(widget.weights, "the model weights", timeout);
-    call(mp, "pw_set_weights", widget.weights, text);
+    call(mp, "pw_set_weights", widget.weights, await downloads.weights);
     loadedWeights.add(widget.weights);
   }
 }
@@ -187,7 +229,11 @@ async function run(message) {
     self.postMessage({ type: "progress", id, stage, bytes: resourceBytes(started).bodyBytes });
   };
   try {
+    const downloads = downloadWidget(widget, config.timeout);
+    // Every file this run downloads, so that its cost line counts each of them.
+    const fetched = [downloads.code && widget.code, downloads.weights && widget.weights].filter(Boolean);
     if (!micropythonPromise) {
+      fetched.push(...RUNTIME_FILES.map((name) => new URL(name, config.indexURL).href));
       const starting = withTimeout(
         startMicroPython(config, progress),
         config.timeout,
@@ -200,11 +246,12 @@ async function run(message) {
       });
     }
     const mp = await micropythonPromise;
-    await prepareWidget(mp, widget, config.timeout, progress);
+    await prepareWidget(mp, widget, downloads, progress);
     progress("Running the model");
     const computeStart = performance.now();
     const output = JSON.parse(call(mp, "pw_run", widget.name, widget.weights, JSON.stringify(input)));
     const computeMs = performance.now() - computeStart;
+    await entriesFor(fetched, 1000);
     const bytes = resourceBytes(started);
     performance.clearResourceTimings(); // keep the buffer small; each run counts its own entries
     self.postMessage({
