@@ -244,10 +244,11 @@ def test_footprint_page_shows_the_json(site, report):
                f'<td class="number">{format_bytes(page["html_bytes"])}</td>')
         assert row in html, page["path"]
     assert format_bytes(RUNTIME_GZIP) in html and "pyodide/1.0/runtime.js" in html
-    for label, size in (("Pyodide runtime (pyodide/)", RUNTIME_GZIP),
-                        ("MicroPython runtime (micropython/)", MICRO_GZIP)):
+    for label, size in (("Pyodide (pyodide/)", RUNTIME_GZIP),
+                        ("MicroPython (micropython/)", MICRO_GZIP)):
         assert f"<li>{label}: {format_bytes(size)} (1 file)" in html
-        row = f'<tr><td>{label}</td><td class="number">1</td><td class="number">{format_bytes(size)}</td>'
+        row = (f'<tr><th scope="row">{label}</th><td class="number">1</td>'
+               f'<td class="number">{format_bytes(size)}</td>')
         assert row in html
     assert 'href="https://almanac.httparchive.org/en/2024/page-weight"' in html
     assert "@tgwf/co2 0.19.0" in html

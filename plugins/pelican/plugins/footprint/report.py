@@ -45,9 +45,9 @@ ALMANAC = {
 KIND_COLUMNS = ("stylesheet", "script", "image")
 # What the default FOOTPRINT_RUNTIME_DIRS hold, for the Footprint page; other folders show their name.
 RUNTIME_LABELS = {
-    "pyodide": "Pyodide runtime (pyodide/)",
-    "micropython": "MicroPython runtime (micropython/)",
-    "widgets": "widget workers, code and weights (widgets/)",
+    "pyodide": "Pyodide (pyodide/)",
+    "micropython": "MicroPython (micropython/)",
+    "widgets": "Workers, widget code and weights (widgets/)",
 }
 
 
