@@ -14,7 +14,15 @@ import pytest
 
 from tests.helpers import MIME_TYPES, serve
 from tests.widgets.conftest import cpython_result, hardlinked_copy, load_widget_module, published_weights
-from tests.widgets.test_browser import LOAD_TIMEOUT_MS, WATCH_ANNOUNCEMENTS, _summary, grid_input, run_widget
+from tests.widgets.test_browser import (
+    LOAD_TIMEOUT_MS,
+    WATCH_ANNOUNCEMENTS,
+    _summary,
+    grid_input,
+    run_widget,
+    serve_stalling,
+    with_loader_config,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -202,3 +210,14 @@ def test_a_widget_module_that_raises_is_explained_and_a_retry_works(page, widget
         drawn = grid_input(page, MICRO_DIGITS)
         assert run_widget(page, MICRO_DIGITS) == cpython_result(widget_site, "digits", drawn)
         assert page.inner_text(f"#{MICRO_DIGITS} .pw-error") == ""
+
+
+def test_a_stalled_runtime_download_times_out(page, widget_site, tmp_path):
+    """The same deadline as Pyodide's: a .wasm that never finishes ends in an error, not a spinner."""
+    site = with_loader_config(widget_site, tmp_path / "site", timeout=3)
+    with serve_stalling(site, "micropython.wasm") as url:
+        page.goto(url + MIXED)
+        page.click(f"#{MICRO_IRIS} .pw-run")
+        error = page.locator(f"#{MICRO_IRIS} .pw-error")
+        error.filter(has_text="did not start within 3 seconds").wait_for(timeout=30_000)
+        assert page.is_hidden(f"#{MICRO_IRIS} .pw-progress")
