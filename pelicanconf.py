@@ -122,6 +122,9 @@ DATACENTER_PUE = None  # e.g. 1.56 (Green Algorithms) when the site is built in 
 PYODIDE_NPM_PACKAGE = str(PROJECT_ROOT / "node_modules" / "pyodide")  # npm's pinned runtime
 PYODIDE_WIDGETS_PATH = str(PROJECT_ROOT / "widgets")  # widgets/<name>.py
 PYODIDE_COMPRESS_CACHE = str(PROJECT_ROOT / ".cache" / "pyodide_widgets")  # brotli copies
+# npm's pinned MicroPython, for widgets with `runtime: micropython` (WIDGETS_RUNTIME: the default)
+MICROPYTHON_NPM_PACKAGE = str(PROJECT_ROOT / "node_modules/@micropython/micropython-webassembly-pyscript")
+WIDGETS_RUNTIME = "pyodide"
 CPU_WATTS_PER_CORE = None  # None: look the CPU model up, else 12 W (Green Algorithms)
 MEMORY_WATTS_PER_GB = 0.3725  # Green Algorithms v2.2
 

@@ -1,17 +1,20 @@
-"""What a Pyodide widget costs a reader: bytes before and after the click, and time to result.
+"""What a widget costs a reader on each runtime: bytes before and after the click, time to result.
 
 Builds the sample site, serves it the way the README recommends (precompressed
-``.br`` twins, ``immutable`` caching for the versioned runtime folder) and drives
-headless Debian chromium:
+``.br`` twins, ``immutable`` caching for the versioned runtime folders) and drives
+headless Debian chromium on the same model, the digits reader, on both runtimes
+of the sample issue (Pyodide: ``#widget-digits-1``, MicroPython: ``#widget-digits-2``):
 
 - bytes before the click (page, CSS, loader) and after it (runtime, worker, widget code);
-- click-to-result, cold (fresh browser profile) and warm (the same on-disk profile,
-  relaunched, so the runtime comes from the HTTP cache; no request interception,
-  which would disable that cache);
+- click-to-result, cold (fresh browser profile), on localhost and throttled with
+  Chromium's network emulation (20 Mbit/s each way, 40 ms round trip);
+- click-to-result warm (the same on-disk profile, relaunched, so the runtime comes
+  from the HTTP cache; no request interception, which would disable that cache);
 - second run on the same page (the worker and interpreter are reused).
 
-Medians over ``--runs`` (at least 5), with warm/cold and second/cold ratios from
-the same run.
+Runs alternate between the runtimes. Medians over ``--runs`` (at least 5) with
+their spread (min-max), the MicroPython/Pyodide ratio from the same run, and the
+issue's targets for the MicroPython widget.
 
     .venv/bin/python bench/widget_load.py [--runs 5]
 """
@@ -37,7 +40,9 @@ sys.path.insert(0, str(PROJECT))
 from tests.helpers import CHROMIUM, CHROMIUM_ARGS, MIME_TYPES  # noqa: E402
 
 POST = "issues/small-models/"
-WIDGET = "#widget-digits-1"
+WIDGETS = {"pyodide": "#widget-digits-1", "micropython": "#widget-digits-2"}
+# Chromium's network emulation: 20 Mbit/s down and up, 40 ms round trip.
+THROTTLE = {"offline": False, "latency": 40, "downloadThroughput": 2_500_000, "uploadThroughput": 2_500_000}
 
 # Click the button and resolve with the milliseconds until the live result is in the page.
 CLICK_TO_RESULT = """async (selector) => {
@@ -90,7 +95,7 @@ class StaticHost(http.server.SimpleHTTPRequestHandler):
 
     def _cache_headers(self) -> None:
         self._cached = True
-        versioned = self.path.startswith("/pyodide/") or "/widgets/" in self.path
+        versioned = self.path.startswith(("/pyodide/", "/micropython/")) or "/widgets/" in self.path
         self.send_header("Cache-Control", "public, max-age=31536000, immutable" if versioned else "no-cache")
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002
@@ -119,18 +124,57 @@ def build(output: Path, demo_cache: Path) -> None:
     )
 
 
-def one_visit(context, url: str, second_run: bool = False) -> dict:
+def one_visit(context, url: str, widget: str, second_run: bool = False, throttle: bool = False) -> dict:
     page = context.new_page()
+    if throttle:
+        devtools = context.new_cdp_session(page)
+        devtools.send("Network.enable")
+        devtools.send("Network.emulateNetworkConditions", THROTTLE)
     page.goto(url + POST)
     page.wait_for_load_state("networkidle")
     before = page.evaluate(PAGE_BYTES)
-    ms = page.evaluate(CLICK_TO_RESULT, WIDGET)
-    after = int(page.get_attribute(f"{WIDGET} .pw-cost", "data-pw-bytes"))
+    ms = page.evaluate(CLICK_TO_RESULT, widget)
+    after = int(page.get_attribute(f"{widget} .pw-cost", "data-pw-bytes"))
     result = {"before": before, "after": after, "ms": ms}
     if second_run:
-        result["second_ms"] = page.evaluate(CLICK_TO_RESULT, WIDGET)
+        result["second_ms"] = page.evaluate(CLICK_TO_RESULT, widget)
     page.close()
     return result
+
+
+def spread(rows: list[dict], key: str, scale: float = 1.0) -> tuple[float, float, float]:
+    values = [row[key] / scale for row in rows]
+    return statistics.median(values), min(values), max(values)
+
+
+def cell(rows: list[dict], key: str, scale: float, digits: int) -> str:
+    median, low, high = spread(rows, key, scale)
+    return f"{median:.{digits}f} ({low:.{digits}f}-{high:.{digits}f})"
+
+
+def report(runs: int, rows: dict[str, dict[str, list[dict]]]) -> None:
+    """Both runtimes side by side: median (min-max), the ratio, the MicroPython target."""
+    lines = [
+        ("bytes before the click, kB", "cold", "before", 1e3, 1),
+        ("bytes after the click, cold, kB", "cold", "after", 1e3, 1),
+        ("bytes after the click, warm, kB", "warm", "after", 1e3, 1),
+        ("click to result, cold, localhost, ms", "cold", "ms", 1, 0),
+        ("click to result, cold, 20 Mbit/s 40 ms RTT, ms", "throttled", "ms", 1, 0),
+        ("click to result, warm, ms", "warm", "ms", 1, 0),
+        ("second run on the same page, ms", "cold", "second_ms", 1, 1),
+    ]
+    targets = {("cold", "after"): "<= 300", ("cold", "ms"): "<= 200",
+               ("throttled", "ms"): "<= 600", ("cold", "second_ms"): "<= 20"}
+    print(f"widget_load: {POST}, headless {CHROMIUM}, medians of {runs} runs (min-max), .br served")
+    print(f"  Pyodide {WIDGETS['pyodide']}, MicroPython {WIDGETS['micropython']}: same model, same code")
+    header = f"  {'measure':48} {'Pyodide':>24} {'MicroPython':>24} {'MP/Py':>7} {'target (MP)':>11}"
+    print(header)
+    for label, visit, key, scale, digits in lines:
+        py, mp = rows["pyodide"][visit], rows["micropython"][visit]
+        ratio = spread(mp, key)[0] / spread(py, key)[0] if spread(py, key)[0] else float("nan")
+        target = targets.get((visit, key), "")
+        print(f"  {label:48} {cell(py, key, scale, digits):>24} {cell(mp, key, scale, digits):>24} "
+              f"{ratio:7.3f} {target:>11}")
 
 
 def main() -> None:
@@ -146,41 +190,30 @@ def main() -> None:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         url = f"http://127.0.0.1:{server.server_address[1]}/"
-        cold, warm = [], []
+        rows = {runtime: {"cold": [], "throttled": [], "warm": []} for runtime in WIDGETS}
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for _ in range(runs):
-                context = browser.new_context()
-                cold.append(one_visit(context, url, second_run=True))
-                print(f"widget_load: cold {cold[-1]}", file=sys.stderr)
-                context.close()
+                for runtime, widget in WIDGETS.items():
+                    for visit, throttle in (("cold", False), ("throttled", True)):
+                        context = browser.new_context()
+                        rows[runtime][visit].append(one_visit(context, url, widget, not throttle, throttle))
+                        context.close()
+                        print(f"widget_load: {runtime} {visit} {rows[runtime][visit][-1]}", file=sys.stderr)
             browser.close()
             for index in range(runs):
-                profile = scratch_path / f"profile-{index}"
-                for _visit in ("prime", "measure"):
-                    context = playwright.chromium.launch_persistent_context(
-                        profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-                    )
-                    result = one_visit(context, url)
-                    context.close()
-                warm.append(result)
-                print(f"widget_load: warm {result}", file=sys.stderr)
+                for runtime, widget in WIDGETS.items():
+                    profile = scratch_path / f"profile-{runtime}-{index}"
+                    for _visit in ("prime", "measure"):
+                        context = playwright.chromium.launch_persistent_context(
+                            profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+                        )
+                        result = one_visit(context, url, widget)
+                        context.close()
+                    rows[runtime]["warm"].append(result)
+                    print(f"widget_load: {runtime} warm {result}", file=sys.stderr)
         server.shutdown()
-
-    def med(rows: list[dict], key: str) -> float:
-        return statistics.median(row[key] for row in rows)
-
-    print(f"widget_load: {POST}{WIDGET}, headless {CHROMIUM}, medians of {runs} runs, .br served")
-    print(f"  bytes before the click        {med(cold, 'before') / 1e3:10.1f} kB")
-    print(f"  bytes after the click (cold)  {med(cold, 'after') / 1e6:10.2f} MB")
-    print(f"  bytes after the click (warm)  {med(warm, 'after') / 1e3:10.1f} kB")
-    print(f"  click to result, cold         {med(cold, 'ms'):10.0f} ms")
-    warm_ratio = med(warm, "ms") / med(cold, "ms")
-    print(f"  click to result, warm         {med(warm, 'ms'):10.0f} ms   ({warm_ratio:.2f} x cold)")
-    print(
-        f"  second run, same page         {med(cold, 'second_ms'):10.1f} ms   "
-        f"({med(cold, 'second_ms') / med(cold, 'ms'):.4f} x cold)"
-    )
+    report(runs, rows)
 
 
 if __name__ == "__main__":

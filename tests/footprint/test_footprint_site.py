@@ -3,8 +3,8 @@
 The site: a minimal theme (one 90-byte stylesheet), one article with a 69-byte
 PNG, a citation link and a real measured demo (`fixture/demos/tiny_plot.py`,
 run by the measured_demos plugin, which draws one SVG figure), the index, an
-Atom feed, and a 1,000-byte file under `pyodide/` standing in for the widget
-runtime. Carbon intensity 100 g/kWh, so
+Atom feed, and a 1,000-byte file under `pyodide/` and a 500-byte one under
+`micropython/` standing in for the two widget runtimes. Carbon intensity 100 g/kWh, so
 by hand (SWD v4, CO2.js 0.19.0) one byte costs
 (0.194 kWh/GB x 100 + 0.106 kWh/GB x 494) / 1e9 = 7.1764e-8 g CO2e.
 """
@@ -32,6 +32,7 @@ GRAMS_PER_BYTE = (0.194 * 100 + 0.106 * 494) / 1e9
 CSS_BYTES = 90  # tiny.css: gzip makes it 101 bytes, so a server sends it as is
 PNG_BYTES = 69  # a 1x1 PNG: sent as is (images are not recompressed)
 RUNTIME_RAW, RUNTIME_GZIP = 1000, 62
+MICRO_RAW, MICRO_GZIP = 500, 57
 SITEURL = "http://site.test"
 SETTINGS = {
     "SITEURL": SITEURL,
@@ -42,7 +43,7 @@ SETTINGS = {
     "CATEGORY_SAVE_AS": "", "TAG_SAVE_AS": "",
     "CATEGORY_FEED_ATOM": None, "CATEGORY_FEED_RSS": None, "TAG_FEED_ATOM": None,
     "TAG_FEED_RSS": None, "FEED_ALL_RSS": None,
-    "STATIC_PATHS": ["images", "pyodide"],
+    "STATIC_PATHS": ["images", "pyodide", "micropython"],
     "CARBON_INTENSITY": {"g_per_kwh": 100, "region": "test grid", "year": 2024,
                          "source": "test", "url": ""},
 }
@@ -86,6 +87,9 @@ def make_site(root: Path) -> Path:
     (content / "pyodide" / "1.0").mkdir(parents=True)
     (content / "pyodide" / "1.0" / "runtime.js").write_bytes(
         (b"The energy of a page, line by line. " * 40)[:RUNTIME_RAW])
+    (content / "micropython" / "1.0").mkdir(parents=True)
+    (content / "micropython" / "1.0" / "micropython.wasm").write_bytes(
+        (b"Small runtimes for tiny models. " * 20)[:MICRO_RAW])
     return content
 
 
@@ -180,11 +184,19 @@ def test_totals_model_and_comparison(report):
 
 def test_widget_runtime_is_listed_apart(report):
     runtime = report["widget_runtime"]
-    assert runtime["files"] == [{"path": "pyodide/1.0/runtime.js", "raw_bytes": RUNTIME_RAW,
-                                 "transfer_bytes": RUNTIME_GZIP}]
-    assert runtime["transfer_bytes"] == RUNTIME_GZIP
-    assert runtime["co2e_grams_per_load"] == pytest.approx(RUNTIME_GZIP * GRAMS_PER_BYTE)
-    assert not any("pyodide/" in r["path"] for page in report["pages"] for r in page["resources"])
+    assert runtime["files"] == [
+        {"path": "pyodide/1.0/runtime.js", "raw_bytes": RUNTIME_RAW, "transfer_bytes": RUNTIME_GZIP},
+        {"path": "micropython/1.0/micropython.wasm", "raw_bytes": MICRO_RAW, "transfer_bytes": MICRO_GZIP},
+    ]
+    assert gz((b"Small runtimes for tiny models. " * 20)[:MICRO_RAW]) == MICRO_GZIP
+    assert runtime["transfer_bytes"] == RUNTIME_GZIP + MICRO_GZIP
+    assert runtime["co2e_grams_per_load"] == pytest.approx((RUNTIME_GZIP + MICRO_GZIP) * GRAMS_PER_BYTE)
+    # Each runtime apart: a reader fetches one only when running one of its widgets.
+    assert [(p["directory"], p["files"], p["raw_bytes"], p["transfer_bytes"]) for p in runtime["parts"]] == [
+        ("pyodide", 1, RUNTIME_RAW, RUNTIME_GZIP), ("micropython", 1, MICRO_RAW, MICRO_GZIP)]
+    assert runtime["parts"][1]["co2e_grams_per_load"] == pytest.approx(MICRO_GZIP * GRAMS_PER_BYTE)
+    assert not any(folder in r["path"] for page in report["pages"] for r in page["resources"]
+                   for folder in ("pyodide/", "micropython/"))
 
 
 def test_build_energy_is_measured_with_the_demo_meter(report):
@@ -248,6 +260,12 @@ def test_footprint_page_shows_the_json(site, report):
                f'<td class="number">{format_bytes(page["html_bytes"])}</td>')
         assert row in html, page["path"]
     assert format_bytes(RUNTIME_GZIP) in html and "pyodide/1.0/runtime.js" in html
+    for label, size in (("Pyodide (pyodide/)", RUNTIME_GZIP),
+                        ("MicroPython (micropython/)", MICRO_GZIP)):
+        assert f"<li>{label}: {format_bytes(size)} (1 file)" in html
+        row = (f'<tr><th scope="row">{label}</th><td class="number">1</td>'
+               f'<td class="number">{format_bytes(size)}</td>')
+        assert row in html
     assert 'href="https://almanac.httparchive.org/en/2024/page-weight"' in html
     assert "@tgwf/co2 0.19.0" in html
     assert 'href="../footprint.json"' in html

@@ -37,6 +37,35 @@ WIDGET_POST = """\
     :::
     """
 
+# Both runtimes on one page: the digits model on each, the iris network on MicroPython.
+MIXED_POST = """\
+    Title: Two runtimes
+    Date: 2025-03-04
+    Summary: The same model on Pyodide and on MicroPython.
+
+    ::: demo demos/widget_digits.py
+    :::
+
+    ::: widget digits
+    model: demos/widget_digits.py
+    runtime: pyodide
+    :::
+
+    ::: widget digits
+    model: demos/widget_digits.py
+    caption: on MicroPython
+    runtime: micropython
+    :::
+
+    ::: demo demos/widget_iris.py
+    :::
+
+    ::: widget iris
+    model: demos/widget_iris.py
+    runtime: micropython
+    :::
+    """
+
 PLAIN_POST = """\
     Title: No widget here
     Date: 2025-02-01
@@ -68,7 +97,7 @@ def widget_demo_cache(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def widget_site(tmp_path_factory, widget_demo_cache) -> Path:
     root = tmp_path_factory.mktemp("widget-site")
-    posts = {"issues/widgets.md": WIDGET_POST, "issues/plain.md": PLAIN_POST}
+    posts = {"issues/widgets.md": WIDGET_POST, "issues/plain.md": PLAIN_POST, "issues/mixed.md": MIXED_POST}
     result = build_widget_site(root, posts, demo_cache=widget_demo_cache)
     assert result.returncode == 0, log_of(result)
     return root / "output"

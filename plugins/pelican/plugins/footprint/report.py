@@ -47,6 +47,12 @@ ALMANAC = {
     "1,000 bytes (with 1,024 every ratio shrinks by 2.4 %)",
 }
 KIND_COLUMNS = ("stylesheet", "script", "image")
+# What the default FOOTPRINT_RUNTIME_DIRS hold, for the Footprint page; other folders show their name.
+RUNTIME_LABELS = {
+    "pyodide": "Pyodide (pyodide/)",
+    "micropython": "MicroPython (micropython/)",
+    "widgets": "Workers, widget code and weights (widgets/)",
+}
 
 
 @dataclass(frozen=True)
@@ -205,34 +211,55 @@ def issue_rows(articles: list[Any]) -> list[dict[str, Any]]:
 
 def runtime_report(output_dir: Path, settings: FootprintSettings,
                    loaded_by_pages: set[str] = frozenset()) -> dict[str, Any]:
-    """Files fetched only when a reader asks (the widget runtime, the worker, the
+    """Files fetched only when a reader asks (the widget runtimes, the workers, the
     widgets' code and weights): those in FOOTPRINT_RUNTIME_DIRS that no page
-    loads on its own (the widget loader is part of its page's weight)."""
-    files = []
+    loads on its own (the widget loader is part of its page's weight), in all
+    and folder by folder: a reader fetches one runtime only for its widgets."""
+    files, parts = [], []
     for directory in settings.runtime_dirs:
         root = output_dir / directory
         if not root.is_dir():
             continue
+        found = []
         for file in sorted(root.rglob("*")):
             relative = file.relative_to(output_dir).as_posix()
             if file.is_file() and file.suffix not in {".gz", ".br"} and relative not in loaded_by_pages:
-                files.append({
+                found.append({
                     "path": relative,
                     "raw_bytes": file.stat().st_size,
                     "transfer_bytes": file_transfer_size(file, settings.encoding),
                 })
+        if found:
+            parts.append(_runtime_part(directory, found, settings))
+        files += found
     transfer = sum(f["transfer_bytes"] for f in files)
     load = estimate(transfer, settings.grid_intensity, settings.green_hosting_factor)
     share = transfer_share_grams_per_byte(settings.grid_intensity, settings.green_hosting_factor)
     return {
         "directories": list(settings.runtime_dirs),
         "files": files,
+        "parts": parts,
         "raw_bytes": sum(f["raw_bytes"] for f in files),
         "transfer_bytes": transfer,
         "co2e_grams_per_load": load.co2e_grams,
         "transfer_share_grams": transfer * share,
         "note": "fetched only when a reader runs a widget, then cached by the browser; "
         "an upper bound: one widget needs the runtime and only its own code and weights",
+    }
+
+
+def _runtime_part(directory: str, files: list[dict[str, Any]],
+                  settings: FootprintSettings) -> dict[str, Any]:
+    """One folder of FOOTPRINT_RUNTIME_DIRS: its files and what a first load of them costs."""
+    transfer = sum(f["transfer_bytes"] for f in files)
+    return {
+        "directory": directory,
+        "label": RUNTIME_LABELS.get(directory, f"{directory}/"),
+        "files": len(files),
+        "raw_bytes": sum(f["raw_bytes"] for f in files),
+        "transfer_bytes": transfer,
+        "co2e_grams_per_load": estimate(transfer, settings.grid_intensity,
+                                        settings.green_hosting_factor).co2e_grams,
     }
 
 
@@ -345,7 +372,7 @@ def _end(row: dict[str, Any], name: str, end: str) -> float:
 def preliminary_report(site_name: str, settings: FootprintSettings,
                        demos: list[dict[str, Any]], issues: list[dict[str, Any]] = ()) -> dict[str, Any]:
     """The report before any page is measured (the page is rendered again at the end)."""
-    runtime = {"directories": list(settings.runtime_dirs), "files": [], "raw_bytes": 0,
+    runtime = {"directories": list(settings.runtime_dirs), "files": [], "parts": [], "raw_bytes": 0,
                "transfer_bytes": 0, "co2e_grams_per_load": 0.0, "transfer_share_grams": 0.0, "note": ""}
     return build_report(site_name=site_name, settings=settings, pages=[], demos=demos,
                         runtime=runtime, build=None, generated_at="", issues=list(issues))

@@ -28,7 +28,7 @@ SETTINGS = (
     Setting("FOOTPRINT_PAGE_URL", "footprint/", text),
     Setting("FOOTPRINT_PAGE_SAVE_AS", "footprint/index.html", text),
     Setting("FOOTPRINT_JSON_SAVE_AS", "footprint.json", text),
-    Setting("FOOTPRINT_RUNTIME_DIRS", ["pyodide", "widgets"], text_list),
+    Setting("FOOTPRINT_RUNTIME_DIRS", ["pyodide", "micropython", "widgets"], text_list),
 )
 
 

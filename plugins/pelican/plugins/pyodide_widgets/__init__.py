@@ -1,11 +1,14 @@
-"""In-browser tiny models: Pyodide widgets that load only when the reader asks.
+"""In-browser tiny models: Pyodide or MicroPython widgets that load only when the reader asks.
 
 - ``directive``: the ``::: widget <name>`` block (placeholder until demos ran);
 - ``widget_modules``: imports ``widgets/<name>.py``, the code the browser runs too;
 - ``render``: the widget's HTML with its build-time static result;
-- ``runtime`` / ``assets``: publishes Pyodide's runtime files with .br/.gz twins;
+- ``runtime``: publishes Pyodide's runtime files with .br/.gz twins;
+- ``micropython_runtime``: publishes MicroPython's runtime files with .br/.gz twins;
+- ``micropython_check``: runs a MicroPython widget in Node at build time, compares with CPython;
 - ``feeds``: live controls out of feed entries;
-- ``plugin``: signal wiring; ``static/``: the loader and the module worker.
+- ``plugin``: signal wiring; ``static/``: the loader, the Pyodide worker, the MicroPython
+  worker and its Python bootstrap (shared with the build check).
 """
 
 from .plugin import register

@@ -3,6 +3,7 @@
     ::: widget digits
     model: demos/widget_digits.py
     caption: A logistic regression trained at build time
+    runtime: micropython
     :::
 
 The model's weights only exist once the measured demos have run (after every
@@ -22,9 +23,18 @@ from plugin_core import placeholders
 from plugin_core.directives import Block, DirectiveError, as_text, parse_options
 
 from . import widget_modules
+from .settings import RUNTIMES
 
 KIND = "widget"  # the placeholders' kind
-SCHEMA = {"model": as_text, "caption": as_text, "artifact": as_text}
+
+
+def as_runtime(value: str) -> str:
+    if value not in RUNTIMES:
+        raise ValueError(f"expected {' or '.join(RUNTIMES)}, got {value!r}")
+    return value
+
+
+SCHEMA = {"model": as_text, "caption": as_text, "artifact": as_text, "runtime": as_runtime}
 DEFAULT_ARTIFACT = "weights.json"
 
 
@@ -38,6 +48,7 @@ class WidgetRequest:
     artifact: str
     source_path: str
     line: int
+    runtime: str = ""  # "" until the site's default (WIDGETS_RUNTIME) is applied
 
     def placeholder(self) -> str:
         return placeholders.encode(KIND, asdict(self))
@@ -74,6 +85,7 @@ def check_block(block: Block, widgets_path: Path) -> WidgetRequest:
         artifact=options.get("artifact", DEFAULT_ARTIFACT),
         source_path=block.source_path,
         line=block.line,
+        runtime=options.get("runtime", ""),
     )
 
 

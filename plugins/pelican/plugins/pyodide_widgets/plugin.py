@@ -3,9 +3,9 @@
 1. ``initialized``: add the ``widget`` directive to Markdown (it leaves placeholders).
 2. start (core): read and check the settings.
 3. content (core, after the demos' step): compute each widget's static result in
-   CPython, publish its code, weights, the loader, the worker and the Pyodide
-   runtime, and fill the placeholders with the widget HTML; mark the content
-   ``has_widgets``.
+   CPython (and check a MicroPython widget's result under MicroPython), publish
+   its code, weights, the loader, the worker and the runtime it runs on, and
+   fill the placeholders with the widget HTML; mark the content ``has_widgets``.
 4. ``feed_generated``: feed entries keep the static result, lose the controls.
 """
 
@@ -20,12 +20,12 @@ from plugin_core import build as core
 from plugin_core import placeholders, problems
 from plugin_core.build import Build, MissingLinkError, Step
 from plugin_core.demo_link import DemoBuild
-from plugin_core.directives import add_directive
+from plugin_core.directives import add_directive, relative_to_project
 from plugin_core.numbers import significant
 from plugin_core.publishing import hashed_name, publish_bytes
 from plugin_core.receipt import LAPTOP_SOURCE, LAPTOP_WATTS, PHONE_SOURCE, PHONE_WATTS, TransferCost
 
-from . import feeds, render, runtime, widget_modules
+from . import feeds, micropython_check, micropython_runtime, render, runtime, widget_modules
 from .directive import KIND, WidgetRequest, make_handler
 from .settings import WidgetSettings, read_settings
 
@@ -76,7 +76,9 @@ class SiteWidgets:
         self.output_dir = output_dir
         self.demos = demos
         self.published_runtime: runtime.PublishedRuntime | None = None
-        self.runtime_version: str | None = None
+        self.published_micropython: micropython_runtime.PublishedMicroPython | None = None
+        self.checked: set[tuple[str, bytes, bytes]] = set()  # MicroPython widgets that passed
+        self.runtimes_used: set[str] = set()
         self.rendered = 0
 
     def _publish(self, stem: str, suffix: str, data: bytes) -> str:
@@ -85,7 +87,10 @@ class SiteWidgets:
         publish_bytes(data, self.output_dir / relative, self.config.brotli_quality)
         return relative
 
-    def _runtime(self) -> None:
+    def _runtime(self, name: str) -> None:
+        """Publish the runtime a widget runs on, once per build; only the runtimes pages use."""
+        if name == "micropython":
+            return self._micropython()
         if self.config.self_hosted and self.published_runtime is None:
             try:
                 found = runtime.find_runtime(self.config.npm_package)
@@ -95,10 +100,40 @@ class SiteWidgets:
                 found, self.output_dir, self.config.compress_cache, self.config.brotli_quality
             )
 
+    def _micropython(self) -> None:
+        if self.published_micropython is None:
+            try:
+                found = micropython_runtime.find_runtime(self.config.micropython_package)
+            except micropython_runtime.MicroPythonMissingError as error:
+                raise WidgetBuildError(str(error)) from None
+            self.published_micropython = micropython_runtime.publish_runtime(
+                found, self.output_dir, self.config.compress_cache, self.config.brotli_quality
+            )
+
+    def _check_micropython(self, name: str, weights: bytes, sample: list, result: dict, summary: str) -> None:
+        """Run the widget under MicroPython on its sample input: CPython's result, or an error."""
+        path = widget_modules.module_path(self.config.widgets_path, name)
+        key = (name, path.read_bytes(), weights)
+        if key in self.checked:
+            return
+        micropython_check.check_widget(
+            node=self.config.node,
+            runtime=self.published_micropython.runtime,
+            name=name,
+            widget_file=path,
+            shown_path=relative_to_project(path, self.config.widgets_path.parent),
+            weights=weights.decode("utf-8"),
+            sample=sample,
+            result=result,
+            summary=summary,
+        )
+        self.checked.add(key)
+
     def render(self, request: WidgetRequest, dom_id: str) -> str:
         """The widget's HTML, or an error box after reporting the problem."""
+        runtime_name = request.runtime or self.config.default_runtime
         try:
-            self._runtime()
+            self._runtime(runtime_name)
             module = widget_modules.load(self.config.widgets_path, request.name)
             weights_bytes = model_weights(request, self.demos).read_bytes()
             weights = json.loads(weights_bytes)
@@ -112,6 +147,11 @@ class SiteWidgets:
                 request,
                 f"widgets/{request.name}.py failed on its sample input: {type(error).__name__}: {error}",
             )
+        if runtime_name == "micropython":
+            try:
+                self._check_micropython(request.name, weights_bytes, sample, result, summary)
+            except micropython_check.MicroPythonCheckError as error:
+                return self._broken(request, str(error))
         code = widget_modules.module_path(self.config.widgets_path, request.name).read_bytes()
         true_label = weights.get("sample", {}).get("true_label")
         view = render.WidgetView(
@@ -127,9 +167,11 @@ class SiteWidgets:
             summary=summary,
             code_url=self._publish(request.name, "py", code),
             weights_url=self._publish(f"{request.name}-weights", "json", weights_bytes),
-            download_hint=self._download_hint(),
+            download_hint=self._download_hint(runtime_name),
+            runtime=runtime_name,
         )
         self.rendered += 1
+        self.runtimes_used.add(runtime_name)
         return render.render_widget(view)
 
     def render_all(self, content) -> None:
@@ -147,23 +189,40 @@ class SiteWidgets:
         problems.report(request.source_path, request.line, f"widget '{request.name}': {message}")
         return render.render_broken(request.name, message)
 
-    def _download_hint(self) -> str:
-        if self.published_runtime is None:
+    def _download_hint(self, runtime_name: str) -> str:
+        published = self.published_micropython if runtime_name == "micropython" else self.published_runtime
+        if published is None:
             return ""
         # Counted as the Footprint page counts it (its encoding), to two figures.
         encoding = self.cost.encoding if self.cost else "gzip"
-        return f"about {significant(self.published_runtime.total(encoding) / 1e6, 2)} MB"
+        return f"about {significant(published.total(encoding) / 1e6, 2)} MB"
+
+    def _publish_worker(self, stem: str, source: bytes) -> str:
+        """Publish a worker; return its name relative to the loader (same folder)."""
+        self._publish(stem, "mjs", source)
+        return hashed_name(f"{stem}.mjs", source)
 
     def publish_scripts(self) -> str:
-        """Publish the worker and the loader (config baked in); return the loader's path."""
-        worker = (STATIC / "worker.mjs").read_bytes()
-        worker_name = hashed_name("worker.mjs", worker)
-        self._publish("worker", "mjs", worker)
-        if self.config.self_hosted:
-            found = self.published_runtime.runtime
-            index_url, lock = found.folder, runtime.trimmed_lock(found)
-        else:
-            index_url, lock = self.config.base_url, None
+        """Publish the workers the pages need and the loader (config baked in); return its path."""
+        workers = {}
+        index_url, lock = None, None
+        if "pyodide" in self.runtimes_used:
+            workers["pyodide"] = self._publish_worker("worker", (STATIC / "worker.mjs").read_bytes())
+            if self.config.self_hosted:
+                found = self.published_runtime.runtime
+                index_url, lock = found.folder, runtime.trimmed_lock(found)
+            else:
+                index_url = self.config.base_url
+        micropython = None
+        if "micropython" in self.runtimes_used:
+            bootstrap = (STATIC / "micropython_bootstrap.py").read_text(encoding="utf-8")
+            source = (STATIC / "micropython_worker.mjs").read_text(encoding="utf-8")
+            source = source.replace("__PW_BOOTSTRAP__", json.dumps(bootstrap))
+            workers["micropython"] = self._publish_worker("micropython_worker", source.encode("utf-8"))
+            micropython = {
+                "indexURL": self.published_micropython.runtime.folder,
+                "heapBytes": micropython_runtime.HEAP_BYTES,
+            }
         loader_config = {
             "indexURL": index_url,
             "timeout": self.config.load_timeout,
@@ -177,10 +236,11 @@ class SiteWidgets:
             },
             # SWD v4's network and data-centre share per byte (None without the footprint plugin).
             "gramsPerByte": self.cost.grams_per_byte if self.cost else None,
+            "micropython": micropython,
         }
         loader = (STATIC / "loader.mjs").read_text(encoding="utf-8")
         loader = loader.replace("__PW_CONFIG__", json.dumps(loader_config, separators=(",", ":")))
-        loader = loader.replace("__PW_WORKER__", worker_name)
+        loader = loader.replace("__PW_WORKERS__", json.dumps(workers, separators=(",", ":")))
         return self._publish("loader", "mjs", loader.encode("utf-8"))
 
 

@@ -33,6 +33,7 @@ class WidgetView:
     code_url: str  # site-root-relative
     weights_url: str  # site-root-relative
     download_hint: str  # e.g. "about 5.5 MB", or "" when unknown
+    runtime: str = "pyodide"  # the loader starts this runtime's worker
 
 
 def _attr(value: object) -> str:
@@ -147,7 +148,7 @@ def render_widget(view: WidgetView) -> str:
     return (
         f'<figure class="pw-widget" id="{view.dom_id}" data-pw-name="{_attr(view.name)}" '
         f'data-pw-kind="{_attr(view.input_spec["kind"])}" data-pw-code="{_attr(view.code_url)}" '
-        f'data-pw-weights="{_attr(view.weights_url)}">{caption}'
+        f'data-pw-weights="{_attr(view.weights_url)}" data-pw-runtime="{_attr(view.runtime)}">{caption}'
         f'<p class="pw-explain">{escape(view.explanation)}</p>{render_static(view)}{render_live(view)}'
         "<noscript><p>Turn on JavaScript to run this model on your own device.</p></noscript></figure>"
     )

@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from plugin_core import settings as core_settings
-from plugin_core.settings import Setting, number, optional, path, text, text_list
+from plugin_core.settings import Setting, number, one_of, optional, path, text, text_list
+
+RUNTIMES = ("pyodide", "micropython")
 
 
 def _base_url(value: str) -> str:
@@ -31,6 +33,15 @@ def _settings(project_root: Path) -> tuple[Setting, ...]:
         Setting("PYODIDE_WIDGETS_PATH", str(project_root / "widgets"), path),
         Setting("PYODIDE_COMPRESS_CACHE", str(project_root / ".cache" / "pyodide_widgets"), path),
         Setting("PYODIDE_BROTLI_QUALITY", 11, number(0, 11, whole=True)),
+        # The runtime of a `::: widget` block that has no `runtime:` option.
+        Setting("WIDGETS_RUNTIME", "pyodide", one_of(*RUNTIMES)),
+        Setting(
+            "MICROPYTHON_NPM_PACKAGE",
+            str(project_root / "node_modules" / "@micropython" / "micropython-webassembly-pyscript"),
+            path,
+        ),
+        # Node.js runs each MicroPython widget at build time to check it against CPython.
+        Setting("MICROPYTHON_NODE", "node", text),
     )
 
 
@@ -43,6 +54,9 @@ class WidgetSettings:
     widgets_path: Path
     compress_cache: Path
     brotli_quality: int
+    default_runtime: str  # "pyodide" or "micropython"
+    micropython_package: Path
+    node: str
 
     @property
     def self_hosted(self) -> bool:
@@ -65,4 +79,7 @@ def read_settings(settings: Mapping[str, Any]) -> WidgetSettings:
         widgets_path=values["PYODIDE_WIDGETS_PATH"],
         compress_cache=values["PYODIDE_COMPRESS_CACHE"],
         brotli_quality=values["PYODIDE_BROTLI_QUALITY"],
+        default_runtime=values["WIDGETS_RUNTIME"],
+        micropython_package=values["MICROPYTHON_NPM_PACKAGE"],
+        node=values["MICROPYTHON_NODE"],
     )

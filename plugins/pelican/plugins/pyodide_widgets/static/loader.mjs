@@ -1,27 +1,32 @@
 // Widget loader: wires the controls of each widget and, only when the reader
-// clicks "Run on my device", starts the module worker that loads Pyodide.
-// Nothing of Pyodide is fetched before that click.
-// The build replaces the two placeholders below (config and worker file name).
+// clicks "Run on my device", starts the module worker of the widget's runtime
+// (data-pw-runtime: Pyodide or MicroPython). Nothing of a runtime is fetched
+// before the click on one of its widgets; both runtimes share the UI below.
+// The build replaces the two placeholders below (config and worker file names).
 
 const CONFIG = __PW_CONFIG__;
-const WORKER = "__PW_WORKER__";
+const WORKERS = __PW_WORKERS__; // runtime -> worker file, beside this loader
 const siteRoot = new URL("../", import.meta.url);
 const $ = (root, sel) => root.querySelector(sel);
 
-let worker = null;
+const workers = new Map(); // runtime -> Worker
 let nextId = 0;
-const pending = new Map(); // message id -> {onProgress, resolve, reject}
+const pending = new Map(); // message id -> {runtime, onProgress, resolve, reject}
 
-function fail(message) {
-  for (const job of pending.values()) job.reject(new Error(message));
-  pending.clear();
-  if (worker) worker.terminate();
-  worker = null;
+function fail(runtime, message) {
+  for (const [id, job] of pending) {
+    if (job.runtime !== runtime) continue;
+    job.reject(new Error(message));
+    pending.delete(id);
+  }
+  workers.get(runtime)?.terminate();
+  workers.delete(runtime);
 }
 
-function getWorker() {
-  if (worker) return worker;
-  worker = new Worker(new URL(WORKER, import.meta.url), { type: "module" });
+function getWorker(runtime) {
+  if (workers.has(runtime)) return workers.get(runtime);
+  const worker = new Worker(new URL(WORKERS[runtime], import.meta.url), { type: "module" });
+  workers.set(runtime, worker);
   worker.onmessage = ({ data }) => {
     const job = pending.get(data.id);
     if (!job) return;
@@ -29,26 +34,34 @@ function getWorker() {
     pending.delete(data.id);
     if (data.type === "result") return job.resolve(data);
     job.reject(new Error(data.message));
-    if (data.fatal) fail(data.message);
+    if (data.fatal) fail(runtime, data.message);
   };
   worker.onerror = (event) => {
     event.preventDefault();
-    fail(`The widget's background worker could not start (${event.message || "file not loaded"}).`);
+    fail(runtime, `The widget's background worker could not start (${event.message || "file not loaded"}).`);
   };
   return worker;
+}
+
+function workerConfig(runtime) {
+  if (runtime === "micropython") {
+    const { indexURL, heapBytes } = CONFIG.micropython;
+    return { indexURL: new URL(indexURL, siteRoot).href, timeout: CONFIG.timeout, heapBytes };
+  }
+  return {
+    indexURL: new URL(CONFIG.indexURL, siteRoot).href,
+    timeout: CONFIG.timeout,
+    packages: CONFIG.packages.map((p) => (/[/.]/.test(p) ? new URL(p, siteRoot).href : p)),
+    lockFileContents: CONFIG.lockFileContents,
+  };
 }
 
 function runInWorker(widget, input, onProgress) {
   return new Promise((resolve, reject) => {
     const id = ++nextId;
-    pending.set(id, { onProgress, resolve, reject });
-    const config = {
-      indexURL: new URL(CONFIG.indexURL, siteRoot).href,
-      timeout: CONFIG.timeout,
-      packages: CONFIG.packages.map((p) => (/[/.]/.test(p) ? new URL(p, siteRoot).href : p)),
-      lockFileContents: CONFIG.lockFileContents,
-    };
-    getWorker().postMessage({ type: "run", id, config, widget, input });
+    pending.set(id, { runtime: widget.runtime, onProgress, resolve, reject });
+    const config = workerConfig(widget.runtime);
+    getWorker(widget.runtime).postMessage({ type: "run", id, config, widget, input });
   });
 }
 
@@ -75,20 +88,20 @@ function renderResult(box, data) {
   box.replaceChildren(sentence, list);
 }
 
-// The worker script is requested by the page, not the worker: count it once.
-let workerCounted = false;
-function workerScriptBytes() {
-  if (workerCounted) return 0;
-  workerCounted = true;
-  const entries = performance.getEntriesByName(new URL(WORKER, import.meta.url).href);
+// A worker script is requested by the page, not the worker: count each once.
+const workersCounted = new Set();
+function workerScriptBytes(runtime) {
+  if (workersCounted.has(runtime)) return 0;
+  workersCounted.add(runtime);
+  const entries = performance.getEntriesByName(new URL(WORKERS[runtime], import.meta.url).href);
   return entries.reduce((sum, e) => sum + (e.transferSize || 0), 0);
 }
 
 // Two significant figures: the device power is known only to a factor of about 4.
 const sig2 = (value) => (value === 0 ? "0" : String(Number(value.toPrecision(2))));
 
-function renderCost(box, data) {
-  const bytes = data.transferBytes + workerScriptBytes();
+function renderCost(box, data, runtime) {
+  const bytes = data.transferBytes + workerScriptBytes(runtime);
   const secondsRun = data.runMs / 1000;
   const [laptopLow, laptopHigh] = CONFIG.device.laptopWatts;
   const low = secondsRun * laptopLow;
@@ -190,6 +203,7 @@ function setupWidget(root) {
     name: root.dataset.pwName,
     code: new URL(root.dataset.pwCode, siteRoot).href,
     weights: new URL(root.dataset.pwWeights, siteRoot).href,
+    runtime: root.dataset.pwRuntime || "pyodide",
   };
   let loaded = false;
   let running = false;
@@ -216,7 +230,7 @@ function setupWidget(root) {
       settle();
       loaded = true;
       renderResult(output, data);
-      renderCost(cost, data);
+      renderCost(cost, data, widget.runtime);
       button.textContent = "Run again";
     } catch (err) {
       settle();
