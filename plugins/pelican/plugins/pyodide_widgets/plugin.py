@@ -194,8 +194,10 @@ class SiteWidgets:
         if published is None:
             return ""
         # Counted as the Footprint page counts it (its encoding), to two figures.
-        encoding = self.cost.encoding if self.cost else "gzip"
-        return f"about {significant(published.total(encoding) / 1e6, 2)} MB"
+        size = published.total(self.cost.encoding if self.cost else "gzip")
+        if size >= 1e6:
+            return f"about {significant(size / 1e6, 2)} MB"
+        return f"about {significant(size / 1e3, 2)} kB"
 
     def _publish_worker(self, stem: str, source: bytes) -> str:
         """Publish a worker; return its name relative to the loader (same folder)."""
