@@ -120,7 +120,10 @@ def test_plain_text_links_demo_output_and_energy_sentences(email_build):
     assert f"\n[{number}] https://arxiv.org/abs/2203.15556\n" in text
     # Demo output keeps its columns, indented as a block.
     assert "\n    components parameters accuracy\n             1        148    0.370\n" in text
-    assert re.search(r"Running this demo used an estimated [\d.]+ J \([\d.]+ Wh\) of electricity", text)
+    assert re.search(
+        r"Running this demo used an estimated [\d.]+ J \([\d.]+ Wh; range [\d.,]+ to [\d.,]+ J\)\s+of\s+electricity",
+        text,
+    )
     # Widgets: the build-time result drawn in characters, and a numbered "Try it live" link.
     assert "Sample drawing: a held-out test example labelled 2:" in text
     assert re.search(r"\n    (?:[.#] ){7}[.#]\n", text)
@@ -133,6 +136,7 @@ def test_widgets_are_their_static_result_with_a_live_link(email_build):
                          "html.parser")
     links = [a["href"] for a in soup.find_all("a") if a.get_text().startswith("Try it live")]
     assert links == [f"{SITEURL}/issues/small-models/#widget-digits-1",
+                     f"{SITEURL}/issues/small-models/#widget-digits-2",
                      f"{SITEURL}/issues/small-models/#widget-iris-1"]
     assert "The model guesses 2" in soup.get_text()
     grid = soup.find("table", attrs={"aria-label": re.compile("Sample drawing")})

@@ -118,7 +118,7 @@ def test_printed_issue_opens_figure_details_hides_controls_and_shows_absolute_li
     page.emulate_media(media="print")
     details = page.locator(".demo-details dl").first
     assert details.is_visible() and details.bounding_box()["height"] > 20
-    link = page.locator(".issue-footer a[data-print-href]").first
+    link = page.locator(".issue-footer a[data-print-href*='/tag/']").first
     after = link.evaluate("a => getComputedStyle(a, '::after').content")
     assert "http://localhost:8000/tag/" in after
     page.goto(sample_url + "issues/small-models/")
