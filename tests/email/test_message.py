@@ -121,7 +121,8 @@ def test_plain_text_links_demo_output_and_energy_sentences(email_build):
     # Demo output keeps its columns, indented as a block.
     assert "\n    components parameters accuracy\n             1        148    0.370\n" in text
     assert re.search(
-        r"Running this demo used an estimated [\d.]+ J \([\d.]+ Wh; range [\d.,]+ to [\d.,]+ J\)\s+of\s+electricity",
+        r"Running this demo used an estimated [\d.]+ J "
+        r"\([\d.]+ Wh; range [\d.,]+ to [\d.,]+ J\)\s+of\s+electricity",
         text,
     )
     # Widgets: the build-time result drawn in characters, and a numbered "Try it live" link.
