@@ -12,8 +12,6 @@ import gzip
 from functools import lru_cache
 from pathlib import Path
 
-import brotli
-
 GZIP = "gzip"
 BROTLI = "br"
 ENCODINGS = (GZIP, BROTLI)
@@ -54,14 +52,23 @@ def compress(data: bytes, encoding: str, brotli_quality: int | None = None) -> b
     if brotli_quality is None:
         large = len(data) > BROTLI_LARGE_FILE_BYTES
         brotli_quality = BROTLI_LARGE_FILE_QUALITY if large else BROTLI_QUALITY
+    import brotli  # imported on first use: most builds count gzip sizes only
+
     return brotli.compress(data, quality=brotli_quality)
 
 
 def decompress(body: bytes, encoding: str) -> bytes | None:
     """The content of a precompressed twin, or None if it is not valid `encoding`."""
+    if check_encoding(encoding) == GZIP:
+        try:
+            return gzip.decompress(body)
+        except (OSError, EOFError):
+            return None
+    import brotli
+
     try:
-        return gzip.decompress(body) if check_encoding(encoding) == GZIP else brotli.decompress(body)
-    except (OSError, EOFError, brotli.error):
+        return brotli.decompress(body)
+    except brotli.error:
         return None
 
 
