@@ -87,8 +87,10 @@ def file_transfer_size(path: Path, encoding: str) -> int:
     `gzip_static` / `brotli_static` send, so its size is used as it is.
     """
     stat = path.stat()
+    if not is_compressible(path) or not stat.st_size:
+        return stat.st_size  # sent as it is: no need to read it (a 2 MB zip, say)
     sibling = path.with_name(path.name + SUFFIX[check_encoding(encoding)])
-    if is_compressible(path) and sibling.is_file():
+    if sibling.is_file():
         sibling_stat = sibling.stat()
         if sibling_stat.st_mtime_ns >= stat.st_mtime_ns:
             return min(stat.st_size, sibling_stat.st_size)

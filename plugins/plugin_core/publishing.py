@@ -18,7 +18,7 @@ import logging
 import os
 import posixpath
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .compression import ENCODINGS, GZIP_LEVEL, SUFFIX, compress
@@ -80,6 +80,17 @@ def write_atomically(path: Path, data: bytes) -> None:
         view = memoryview(data)
         while view:
             view = view[os.write(handle, view):]
+
+    _replace_with(Path(path), fill)
+
+
+def write_chunks_atomically(path: Path, chunks: Iterable[bytes]) -> None:
+    """`write_atomically` for data made piece by piece, never held whole."""
+
+    def fill(handle: int, _name: str) -> None:
+        with open(handle, "wb", closefd=False) as writer:
+            for chunk in chunks:
+                writer.write(chunk)
 
     _replace_with(Path(path), fill)
 

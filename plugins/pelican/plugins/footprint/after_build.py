@@ -23,7 +23,7 @@ from typing import Any
 
 from plugin_core.carbon import CarbonSettings
 from plugin_core.demo_link import BuildEnergy
-from plugin_core.publishing import write_atomically
+from plugin_core.publishing import write_atomically, write_chunks_atomically
 
 from .assets import AssetHasher, precompress, remove_stale_twins
 from .fixed_point import padding, settle
@@ -33,9 +33,9 @@ from .report import (
     PageEntry,
     build_energy_report,
     build_report,
+    json_chunks,
     page_row,
     runtime_report,
-    to_json,
     with_row,
 )
 from .settings import FootprintSettings
@@ -80,9 +80,13 @@ def finish(state: BuildState, energy: BuildEnergy | None, carbon: CarbonSettings
     pass_ = PagePass(origin, settings, state.site_name, memory, hasher)
 
     rows = []
+    shared: dict[tuple, dict[str, Any]] = {}
     for path in pages:
         title, transfer = pass_.page(path)
-        rows.append(page_row(PageEntry(path, url_of(path), title, transfer), settings))
+        row = page_row(PageEntry(path, url_of(path), title, transfer), settings)
+        # Most pages load the same few files: one dict each, not one per page (memory).
+        row["resources"] = [shared.setdefault(tuple(r.items()), r) for r in row["resources"]]
+        rows.append(row)
     if hasher is not None and hasher.renamed:
         logger.info("footprint: %d asset(s) given content-hashed names", len(hasher.renamed))
 
@@ -108,7 +112,7 @@ def finish(state: BuildState, energy: BuildEnergy | None, carbon: CarbonSettings
     if state.generator is not None:
         report, html = _own_page_fixed_point(state.generator, report_for, rows, pass_)
         write_atomically(output / own, html)
-    write_atomically(output / settings.json_save_as, to_json(report))
+    write_chunks_atomically(output / settings.json_save_as, json_chunks(report))
     memory.save()
     _warn_about(report)
     if settings.precompress:
@@ -144,7 +148,11 @@ def _own_page_fixed_point(
         row = page_row(PageEntry(own, url_of(own), OWN_TITLE, measured), pass_.settings)
         return html, report_for(with_row(rows, row))
 
-    (html, report), exact = settle(lambda state: generator.render(state[1]), written, (b"", report_for(rows)))
+    # Start from the row the page had last time: an unchanged site settles in two renders.
+    remembered = pass_.memory.own_row
+    first = report_for(with_row(rows, remembered) if remembered and remembered.get("path") == own else rows)
+    (html, report), exact = settle(lambda state: generator.render(state[1]), written, (b"", first))
+    pass_.memory.own_row = next((row for row in report["pages"] if row["path"] == own), None)
     if not exact:
         logger.warning(
             "footprint: the Footprint page's own row did not settle; its own "

@@ -67,4 +67,11 @@ class FootprintGenerator(Generator):
             context["SITEURL"] = relative
             context["localsiteurl"] = relative
         context.update(output_file=save_as, page_name=PAGE_NAME, footprint=report)
-        return self.get_template(TEMPLATE_NAME).render(context)
+        # Joined in batches: with 1,500 pages, render() would hold some 100,000 pieces at once.
+        chunks, pieces = [], []
+        for piece in self.get_template(TEMPLATE_NAME).generate(context):
+            pieces.append(piece)
+            if len(pieces) == 4096:
+                chunks.append("".join(pieces))
+                pieces.clear()
+        return "".join(chunks) + "".join(pieces)

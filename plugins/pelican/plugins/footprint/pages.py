@@ -17,12 +17,13 @@ import json
 import logging
 import re
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from plugin_core.compression import GZIP, GZIP_LEVEL, encoded_size
-from plugin_core.publishing import write_atomically
+from plugin_core.publishing import write_atomically, write_chunks_atomically
 
 from .assets import AssetHasher
 from .footer import has_slot, stamp
@@ -32,12 +33,13 @@ from .transfer import OutputFiles, PageTransfer, Reference, SiteOrigin, html_ref
 logger = logging.getLogger(__name__)
 
 # Bump when html_references or TITLE would read a remembered page differently.
-MEMORY_VERSION = 1
+MEMORY_VERSION = 2
 TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 
 def digest(data: bytes) -> str:
-    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
+    """96 bits of SHA-1: ample to tell a site's pages apart, and short to keep."""
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()[:24]
 
 
 def _compressor(encoding: str) -> str:
@@ -60,8 +62,12 @@ class PageMemory:
     encoding: str
     _compressor: str = ""
     _old: dict[str, Any] = field(default_factory=dict)
-    _pages: dict[str, Any] = field(default_factory=dict)  # digest -> [title, [[url, kind]...]]
+    _pages: dict[str, tuple[str, int]] = field(default_factory=dict)  # digest -> title, references
     _sizes: dict[str, int] = field(default_factory=dict)  # digest -> bytes on the wire
+    own_row: dict[str, Any] | None = None  # the Footprint page's row as last settled
+    _shapes: dict[tuple, int] = field(default_factory=dict)  # references -> their number
+    _references: list[list[Reference]] = field(default_factory=list)
+    _old_shapes: list[tuple] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._compressor = _compressor(self.encoding)
@@ -73,23 +79,39 @@ class PageMemory:
             return  # a damaged memory is only a slower build
         if old.get("version") == MEMORY_VERSION and old.get("compressor") == self._compressor:
             self._old = old
+            try:
+                self._old_shapes = [tuple((str(u), str(k)) for u, k in shape) for shape in old["shapes"]]
+            except (KeyError, TypeError, ValueError):
+                return
+            self.own_row = old.get("own_row")
 
     def read(self, data: bytes, text: str) -> tuple[str, list[Reference]]:
         """The raw <title> text and the references of the page `text` (`data` encoded)."""
         key = digest(data)
-        found = self._pages.get(key) or self._old.get("pages", {}).get(key)
+        found = self._pages.get(key)
         if found is None:
-            match = TITLE.search(text)
-            found = [match.group(1) if match else "", [[r.url, r.kind] for r in html_references(text)]]
-        self._pages[key] = found
-        return found[0], [Reference(url, kind) for url, kind in found[1]]
+            old = self._old.get("pages", {}).pop(key, None)
+            try:
+                title, shape = str(old[0]), self._old_shapes[old[1]]
+            except (TypeError, IndexError, KeyError):  # not remembered, or not readable
+                old = None
+            if old is None:
+                match = TITLE.search(text)
+                title = match.group(1) if match else ""
+                shape = tuple((r.url, r.kind) for r in html_references(text))
+            # Pages at one depth load the same URLs: one list for all of them.
+            if shape not in self._shapes:
+                self._shapes[shape] = len(self._shapes)
+                self._references.append([Reference(url, kind) for url, kind in shape])
+            found = self._pages[key] = (title, self._shapes[shape])
+        return found[0], self._references[found[1]]
 
     def encoded_size(self, data: bytes) -> int:
         """`compression.encoded_size` of an HTML page, remembered by its digest."""
         key = digest(data)
         size = self._sizes.get(key)
         if size is None:
-            size = self._old.get("sizes", {}).get(key)
+            size = self._old.get("sizes", {}).pop(key, None)
             if size is None:
                 size = encoded_size(data, self.encoding)
             self._sizes[key] = size
@@ -98,10 +120,24 @@ class PageMemory:
     def save(self) -> None:
         if self.file is None:
             return
-        body = {"version": MEMORY_VERSION, "compressor": self._compressor,
-                "pages": self._pages, "sizes": self._sizes}
+        self._old = {}
+        head = {"version": MEMORY_VERSION, "compressor": self._compressor, "own_row": self.own_row,
+                "shapes": list(self._shapes)}
+
+        def dumps(value: Any) -> bytes:
+            return json.dumps(value, separators=(",", ":")).encode("utf-8")
+
+        def chunks() -> Iterator[bytes]:  # entry by entry: never the whole file in memory
+            yield dumps(head)[:-1]
+            for name, entries in (("pages", self._pages), ("sizes", self._sizes)):
+                yield b',"' + name.encode() + b'":{'
+                for index, (key, value) in enumerate(entries.items()):
+                    yield (b"," if index else b"") + dumps(key) + b":" + dumps(value)
+                yield b"}"
+            yield b"}"
+
         try:
-            write_atomically(self.file, json.dumps(body, separators=(",", ":")).encode("utf-8"))
+            write_chunks_atomically(self.file, chunks())
         except OSError as error:  # a read-only cache folder only makes the next build slower
             logger.warning("footprint: could not remember page sizes in %s: %s", self.file, error)
 

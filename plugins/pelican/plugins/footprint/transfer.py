@@ -197,8 +197,10 @@ class SiteOrigin:
     site_url: str = ""
     _prefix: str = field(init=False, default="")
     _origin: tuple[str, str] = field(init=False, default=("", ""))
-    # A site's pages repeat the same few URLs: each is resolved once per folder.
-    _resolved: dict[tuple[str, str], str | None] = field(init=False, default_factory=dict)
+    # A site's pages repeat the same few URLs: each is parsed once, and each
+    # target asked once whether it is a folder.
+    _url_paths: dict[str, tuple[str | None, bool]] = field(init=False, default_factory=dict)
+    _dirs: dict[str, bool] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.site_url or "")
@@ -221,28 +223,37 @@ class SiteOrigin:
     def resolve(self, url: str, referrer: str) -> str | None:
         """The output-relative path `url` points to, seen from file `referrer`;
         None for inline and third-party URLs."""
-        key = (url, posixpath.dirname(referrer))
-        if key not in self._resolved:
-            self._resolved[key] = self._resolve(url, referrer)
-        return self._resolved[key]
-
-    def _resolve(self, url: str, referrer: str) -> str | None:
-        if self.is_inline(url) or self.is_third_party(url):
+        found = self._url_paths.get(url)
+        if found is None:
+            found = self._url_paths[url] = self._url_path(url)
+        path, absolute = found
+        if path is None:
             return None
+        target = path.lstrip("/") if absolute else posixpath.join(posixpath.dirname(referrer), path)
+        target = posixpath.normpath(target) if target else "."
+        if target.startswith("../"):
+            return target  # outside the output folder: reported as missing
+        if path.endswith("/") or self._is_dir(target):
+            target = posixpath.join(target, "index.html") if target != "." else "index.html"
+        return target
+
+    def _url_path(self, url: str) -> tuple[str | None, bool]:
+        """The decoded path of a same-origin `url` (None otherwise), and whether it is
+        from the site's root rather than relative to the page."""
+        if self.is_inline(url) or self.is_third_party(url):
+            return None, False
         parts = urlsplit(url.strip())
         path = unquote(parts.path)
         if parts.netloc or path.startswith("/"):
             if self._prefix and path.startswith(self._prefix + "/"):
                 path = path[len(self._prefix):]
-            target = path.lstrip("/")
-        else:
-            target = posixpath.join(posixpath.dirname(referrer), path)
-        target = posixpath.normpath(target) if target else "."
-        if target.startswith("../"):
-            return target  # outside the output folder: reported as missing
-        if path.endswith("/") or (self.output_dir / target).is_dir():
-            target = posixpath.join(target, "index.html") if target != "." else "index.html"
-        return target
+            return path, True
+        return path, False
+
+    def _is_dir(self, target: str) -> bool:
+        if target not in self._dirs:
+            self._dirs[target] = (self.output_dir / target).is_dir()
+        return self._dirs[target]
 
 
 class OutputFiles:
