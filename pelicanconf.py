@@ -125,6 +125,9 @@ PYODIDE_COMPRESS_CACHE = str(PROJECT_ROOT / ".cache" / "pyodide_widgets")  # bro
 # npm's pinned MicroPython, for widgets with `runtime: micropython` (WIDGETS_RUNTIME: the default)
 MICROPYTHON_NPM_PACKAGE = str(PROJECT_ROOT / "node_modules/@micropython/micropython-webassembly-pyscript")
 WIDGETS_RUNTIME = "pyodide"
+# Quality 9 compresses the 9.6 MB runtime in about 2 s; 11 (publishconf.py) takes about 30 s
+# for some 10 % fewer bytes, so only `make publish` pays it (once: the copies are cached).
+PYODIDE_BROTLI_QUALITY = 9
 CPU_WATTS_PER_CORE = None  # None: look the CPU model up, else 12 W (Green Algorithms)
 MEMORY_WATTS_PER_GB = 0.3725  # Green Algorithms v2.2
 

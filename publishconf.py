@@ -14,3 +14,6 @@ NEWSLETTER_ON_ERROR = "fail"
 
 # --- footprint ---
 FOOTPRINT_PRECOMPRESS = True  # gzip_static / brotli_static: see README, "Footprint"
+
+# --- widgets ---
+PYODIDE_BROTLI_QUALITY = 11  # the smallest runtime for readers; compressed once, then cached

@@ -12,8 +12,6 @@ import gzip
 from functools import lru_cache
 from pathlib import Path
 
-import brotli
-
 GZIP = "gzip"
 BROTLI = "br"
 ENCODINGS = (GZIP, BROTLI)
@@ -54,14 +52,23 @@ def compress(data: bytes, encoding: str, brotli_quality: int | None = None) -> b
     if brotli_quality is None:
         large = len(data) > BROTLI_LARGE_FILE_BYTES
         brotli_quality = BROTLI_LARGE_FILE_QUALITY if large else BROTLI_QUALITY
+    import brotli  # imported on first use: most builds count gzip sizes only
+
     return brotli.compress(data, quality=brotli_quality)
 
 
 def decompress(body: bytes, encoding: str) -> bytes | None:
     """The content of a precompressed twin, or None if it is not valid `encoding`."""
+    if check_encoding(encoding) == GZIP:
+        try:
+            return gzip.decompress(body)
+        except (OSError, EOFError):
+            return None
+    import brotli
+
     try:
-        return gzip.decompress(body) if check_encoding(encoding) == GZIP else brotli.decompress(body)
-    except (OSError, EOFError, brotli.error):
+        return brotli.decompress(body)
+    except brotli.error:
         return None
 
 
@@ -80,8 +87,10 @@ def file_transfer_size(path: Path, encoding: str) -> int:
     `gzip_static` / `brotli_static` send, so its size is used as it is.
     """
     stat = path.stat()
+    if not is_compressible(path) or not stat.st_size:
+        return stat.st_size  # sent as it is: no need to read it (a 2 MB zip, say)
     sibling = path.with_name(path.name + SUFFIX[check_encoding(encoding)])
-    if is_compressible(path) and sibling.is_file():
+    if sibling.is_file():
         sibling_stat = sibling.stat()
         if sibling_stat.st_mtime_ns >= stat.st_mtime_ns:
             return min(stat.st_size, sibling_stat.st_size)

@@ -236,6 +236,8 @@ class DirectivePreprocessor(Preprocessor):
         self.handlers = handlers
 
     def run(self, lines: list[str]) -> list[str]:
+        if not any(line.startswith(":::") for line in lines if line[:1] == ":"):
+            return lines  # most posts have no directive: no walk over their fences
         source_path = current_source.get()
         output: list[str] = []
         fences = CodeFences()

@@ -12,7 +12,6 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +60,12 @@ _lock = threading.Lock()
 
 def display_path(source_path: str) -> str:
     """The path as an author sees it: relative to the working directory when inside it."""
-    try:
-        return os.path.relpath(source_path) if Path(source_path).is_relative_to(Path.cwd()) else source_path
-    except ValueError:
+    if not os.path.isabs(source_path):
         return source_path
+    cwd = os.getcwd()  # string tests only: this runs for every post of every build
+    if source_path == cwd or source_path.startswith(cwd.rstrip(os.sep) + os.sep):
+        return os.path.relpath(source_path, cwd)
+    return source_path
 
 
 def report(path: str, line: int | None, message: str) -> Problem:

@@ -10,12 +10,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
+import json
 import logging
 import os
 import posixpath
 import shutil
-import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .compression import ENCODINGS, GZIP_LEVEL, SUFFIX, compress
@@ -40,24 +43,56 @@ def hashed_name(path: str, data: bytes) -> str:
     return f"{stem}.{hashlib.sha256(data).hexdigest()[:HASH_LENGTH]}{suffix}"
 
 
-def _replace_with(path: Path, fill) -> None:
-    """Make a temporary file beside `path`, let `fill(name)` write it, rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
+_temporary_names = itertools.count()
+
+
+def _replace_with(path: Path, fill: Callable[[int, str], None]) -> None:
+    """Make a temporary file beside `path`, let `fill(fd, name)` write it, rename it into place.
+
+    A build replaces every page this way, so it is a handful of system calls:
+    the temporary name is unique to this process and call, no random names.
+    """
+    directory, name = os.path.split(os.fspath(path))
+    temporary = os.path.join(directory, f".{name}.{os.getpid()}.{next(_temporary_names)}.tmp")
     try:
-        fill(temporary)
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-        os.chmod(temporary, mode)
+        mode = os.stat(path).st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o644
+        os.makedirs(directory or ".", exist_ok=True)
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        try:
+            fill(handle, temporary)
+            os.fchmod(handle, mode)
+        finally:
+            os.close(handle)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
         raise
 
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace `path` with `data` so a reader never sees a half-written file."""
-    _replace_with(Path(path), lambda temporary: Path(temporary).write_bytes(data))
+
+    def fill(handle: int, _name: str) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view):]
+
+    _replace_with(Path(path), fill)
+
+
+def write_chunks_atomically(path: Path, chunks: Iterable[bytes]) -> None:
+    """`write_atomically` for data made piece by piece, never held whole."""
+
+    def fill(handle: int, _name: str) -> None:
+        with open(handle, "wb", closefd=False) as writer:
+            for chunk in chunks:
+                writer.write(chunk)
+
+    _replace_with(Path(path), fill)
 
 
 def copy_atomically(source: Path, path: Path) -> bool:
@@ -72,9 +107,10 @@ def copy_atomically(source: Path, path: Path) -> bool:
         if existing.st_size == stat.st_size and existing.st_mtime_ns == stat.st_mtime_ns:
             return False
 
-    def fill(temporary: str) -> None:
-        shutil.copyfile(source, temporary)
-        os.utime(temporary, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    def fill(handle: int, temporary: str) -> None:
+        with open(source, "rb") as reader, open(handle, "wb", closefd=False) as writer:
+            shutil.copyfileobj(reader, writer, 1 << 20)
+        os.utime(handle, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
     _replace_with(path, fill)
     return True
@@ -107,7 +143,7 @@ def publish_file(
     each compressed copy is kept in `cache_dir` under the SHA-256 of its source:
     a rebuild, or a fresh output folder, only copies.
     """
-    digest = sha256_file(source)
+    digest = _source_digest(Path(source), Path(cache_dir))
     copy_atomically(source, path)
     sizes = {"raw": Path(path).stat().st_size}
     for encoding in ENCODINGS:
@@ -120,3 +156,25 @@ def publish_file(
         copy_atomically(cached, twin)
         sizes[encoding] = twin.stat().st_size
     return sizes
+
+
+def _source_digest(source: Path, cache_dir: Path) -> str:
+    """The SHA-256 of `source`, read again only when its size or modification time changed.
+
+    Hashing the 13 MB runtime on every build cost more than the rest of the
+    widgets plugin; a note per source file in `cache_dir` remembers it (a
+    reinstalled package with the same bytes costs one hash, no compression).
+    """
+    stat = source.stat()
+    key = hashlib.sha256(os.fsencode(source.resolve())).hexdigest()[:16]
+    note = cache_dir / "sources" / f"{key}.json"
+    seen = [stat.st_size, stat.st_mtime_ns]
+    try:
+        remembered = json.loads(note.read_bytes())
+        if remembered["seen"] == seen:
+            return remembered["sha256"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    digest = sha256_file(source)
+    write_atomically(note, json.dumps({"seen": seen, "sha256": digest}).encode("utf-8"))
+    return digest

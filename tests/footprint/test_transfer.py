@@ -46,6 +46,21 @@ def test_html_references_are_loads_not_links():
     assert not any("example.org" in url or "atom" in url for url, _ in urls)
 
 
+def test_html_references_skip_comments_and_script_text_and_read_attributes_as_a_browser():
+    page = (
+        '<IMG SRC="upper.png"><!-- <img src="commented.png"> -->'
+        '<script>var s = "<img src=in-script.png>";</script>'
+        '<p data-style="x" title="style=url(not.png)">text</p>'
+        "<span class=x style = \"background: url('styled.png')\">x</span>"
+        '<img src="a&amp;b.png" alt="x > y"><svg><image href="svg.png"/></svg>'
+        '<link rel="preload stylesheet" href="both.css"/><img srcset=" , ">'
+    )
+    assert [(r.url, r.kind) for r in html_references(page)] == [
+        ("upper.png", "image"), ("styled.png", "image"), ("a&b.png", "image"),
+        ("svg.png", "image"), ("both.css", "stylesheet"),
+    ]
+
+
 def test_css_and_js_references():
     css = "@import url('base.css'); /* url(commented.png) */ a { src: url(f.woff2) }"
     assert [(r.url, r.kind) for r in css_references(css)] == [("base.css", "stylesheet"),

@@ -60,6 +60,18 @@ def test_second_publish_reuses_the_compressed_cache(fake_package, tmp_path, monk
     assert (tmp_path / "out2" / "pyodide" / "0.0.1" / "pyodide.asm.wasm.br").is_file()
 
 
+def test_a_rebuild_does_not_read_the_runtime_again(fake_package, tmp_path, monkeypatch):
+    found = runtime.find_runtime(fake_package)
+    runtime.publish_runtime(found, tmp_path / "out", tmp_path / "cache", brotli_quality=5)
+
+    def no_hashing(path):
+        raise AssertionError(f"hashed {path} again although its size and mtime are unchanged")
+
+    monkeypatch.setattr(publishing, "sha256_file", no_hashing)
+    again = runtime.publish_runtime(found, tmp_path / "out", tmp_path / "cache", brotli_quality=5)
+    assert again.sizes["pyodide.mjs"]["raw"] == len((fake_package / "pyodide.mjs").read_bytes())
+
+
 def test_a_changed_runtime_file_is_recompressed(fake_package, tmp_path):
     found = runtime.find_runtime(fake_package)
     runtime.publish_runtime(found, tmp_path / "out", tmp_path / "cache", brotli_quality=5)

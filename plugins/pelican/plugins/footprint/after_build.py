@@ -13,9 +13,7 @@ half-written page.
 
 from __future__ import annotations
 
-import html as html_lib
 import logging
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,31 +24,31 @@ from typing import Any
 from plugin_core.carbon import CarbonSettings
 from plugin_core.demo_link import BuildEnergy
 from plugin_core.email_link import EmailEditions
-from plugin_core.publishing import write_atomically
+from plugin_core.publishing import write_atomically, write_chunks_atomically
 from plugin_core.receipt import TransferCost
 
-from .assets import hash_assets, precompress, remove_stale_twins, rewrite_html
+from .assets import AssetHasher, precompress, remove_stale_twins
 from .fixed_point import padding, settle
-from .footer import has_slot, has_widget_slot, stamp, with_widget_cost
+from .footer import has_widget_slot, with_widget_cost
 from .footprint_page import FootprintGenerator
+from .pages import PageMemory, PagePass, digest
 from .receipts import widget_cost, widget_text
 from .report import (
     PageEntry,
     build_energy_report,
     build_report,
     email_rows,
+    json_chunks,
     page_row,
     runtime_report,
-    to_json,
     with_row,
 )
 from .settings import FootprintSettings
-from .transfer import PageTransfer, SiteOrigin, measure_html
+from .transfer import SiteOrigin, measure_html
 
 logger = logging.getLogger(__name__)
 
 OWN_TITLE = "Footprint"
-TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass
@@ -60,8 +58,10 @@ class BuildState:
     settings: FootprintSettings
     output_dir: Path
     site_name: str
+    written_root: str = ""  # the output folder as Pelican spells it when it writes
     started: float = field(default_factory=time.perf_counter)
     pages: list[str] = field(default_factory=list)  # HTML pages written, output-relative
+    page_set: set[str] = field(default_factory=set)  # the same, to look up
     demos: list[dict[str, Any]] = field(default_factory=list)  # rows of report.demo_rows
     generator: FootprintGenerator | None = None
     transfer_cost: TransferCost | None = None  # for the receipts' widget line
@@ -71,16 +71,6 @@ class BuildState:
 def url_of(path: str) -> str:
     """`issues/a/index.html` -> `issues/a/`; `index.html` -> ``."""
     return path[: -len("index.html")] if path.endswith("index.html") else path
-
-
-def title_of(output: Path, path: str, site_name: str) -> str:
-    """The page's <title>, without the site's name the theme appends to it."""
-    match = TITLE.search((output / path).read_text("utf-8", "replace"))
-    title = " ".join(html_lib.unescape(match.group(1)).split()) if match else ""
-    for separator in (" · ", " | ", " - ", " — "):
-        if site_name and title.endswith(separator + site_name):
-            title = title[: -len(separator + site_name)]
-    return title or path
 
 
 def finish(
@@ -98,22 +88,22 @@ def finish(
     origin = SiteOrigin(output, settings.site_url)
     own = settings.page_save_as
     pages = [path for path in state.pages if path != own and (output / path).is_file()]
-    renamed = hash_assets([*pages, own], origin) if settings.hash_assets else {}
     if state.transfer_cost is not None:
         _fill_widget_cost(pages, origin, settings, state.transfer_cost)
+    memory = PageMemory(_memory_file(settings, output), settings.encoding)
+    hasher = AssetHasher(origin) if settings.hash_assets else None
+    pass_ = PagePass(origin, settings, state.site_name, memory, hasher)
 
-    rows = [
-        page_row(
-            PageEntry(
-                path,
-                url_of(path),
-                title_of(output, path, state.site_name),
-                _measure_and_stamp(path, origin, settings),
-            ),
-            settings,
-        )
-        for path in pages
-    ]
+    rows = []
+    shared: dict[tuple, dict[str, Any]] = {}
+    for path in pages:
+        title, transfer = pass_.page(path)
+        row = page_row(PageEntry(path, url_of(path), title, transfer), settings)
+        # Most pages load the same few files: one dict each, not one per page (memory).
+        row["resources"] = [shared.setdefault(tuple(r.items()), r) for r in row["resources"]]
+        rows.append(row)
+    if hasher is not None and hasher.renamed:
+        logger.info("footprint: %d asset(s) given content-hashed names", len(hasher.renamed))
 
     build = _stop_meter(state, energy, carbon)
     loaded = {resource["path"] for row in rows for resource in row["resources"]}
@@ -138,9 +128,10 @@ def finish(
     report = report_for(rows)
     html = None
     if state.generator is not None:
-        report, html = _own_page_fixed_point(state.generator, report_for, rows, origin, renamed, settings)
+        report, html = _own_page_fixed_point(state.generator, report_for, rows, pass_)
         write_atomically(output / own, html)
-    write_atomically(output / settings.json_save_as, to_json(report))
+    write_chunks_atomically(output / settings.json_save_as, json_chunks(report))
+    memory.save()
     _warn_about(report)
     if settings.precompress:
         precompress(output)
@@ -174,48 +165,37 @@ def _fill_widget_cost(
         write_atomically(file, with_widget_cost(file.read_text("utf-8"), text).encode("utf-8"))
 
 
-def _measure_and_stamp(path: str, origin: SiteOrigin, settings: FootprintSettings) -> PageTransfer:
-    file = origin.output_dir / path
-    html = file.read_bytes()
-    measured = measure_html(html, path, origin, settings.encoding)
-    text = html.decode("utf-8", "replace")
-    if not settings.stamp_footer or not has_slot(text):
-        return measured
-    stamped = stamp(text, measured, settings.encoding, settings.grid_intensity, settings.green_hosting_factor)
-    if stamped.html != html:
-        write_atomically(file, stamped.html)
-    return stamped.transfer
+def _memory_file(settings: FootprintSettings, output: Path) -> Path | None:
+    """One file per output folder: two sites built from one project keep their own."""
+    if settings.cache_path is None:
+        return None
+    return settings.cache_path / f"pages-{digest(str(output).encode('utf-8'))[:16]}.json"
 
 
 def _own_page_fixed_point(
     generator: FootprintGenerator,
     report_for: Callable[[list[dict[str, Any]]], dict[str, Any]],
     rows: list[dict[str, Any]],
-    origin: SiteOrigin,
-    renamed: dict[str, str],
-    settings: FootprintSettings,
+    pass_: PagePass,
 ) -> tuple[dict[str, Any], bytes]:
     """Render the Footprint page until the row it shows for itself is its real size.
 
     Returns the report (with the page's exact row) and the page's bytes.
     """
-    own = settings.page_save_as
+    own = pass_.settings.page_save_as
 
     def written(text: str, pad: int) -> tuple[bytes, dict[str, Any]]:
-        page = rewrite_html(text, own, origin, renamed)
         if pad:
-            page = page.replace("</body>", padding(pad) + "</body>", 1)
-        html = page.encode("utf-8")
-        measured = measure_html(html, own, origin, settings.encoding)
-        if settings.stamp_footer and has_slot(page):
-            stamped = stamp(
-                page, measured, settings.encoding, settings.grid_intensity, settings.green_hosting_factor
-            )
-            html, measured = stamped.html, stamped.transfer
-        row = page_row(PageEntry(own, url_of(own), OWN_TITLE, measured), settings)
+            text = text.replace("</body>", padding(pad) + "</body>", 1)
+        html, measured = pass_.finish_html(text, own)
+        row = page_row(PageEntry(own, url_of(own), OWN_TITLE, measured), pass_.settings)
         return html, report_for(with_row(rows, row))
 
-    (html, report), exact = settle(lambda state: generator.render(state[1]), written, (b"", report_for(rows)))
+    # Start from the row the page had last time: an unchanged site settles in two renders.
+    remembered = pass_.memory.own_row
+    first = report_for(with_row(rows, remembered) if remembered and remembered.get("path") == own else rows)
+    (html, report), exact = settle(lambda state: generator.render(state[1]), written, (b"", first))
+    pass_.memory.own_row = next((row for row in report["pages"] if row["path"] == own), None)
     if not exact:
         logger.warning(
             "footprint: the Footprint page's own row did not settle; its own "

@@ -24,13 +24,16 @@ from urllib.parse import urlsplit
 from plugin_core.compression import ENCODINGS, SUFFIX, compress, decompress, is_compressible
 from plugin_core.publishing import HASH_LENGTH, hashed_name, write_atomically
 
-from .transfer import SiteOrigin, css_references, html_references
+from .transfer import Reference, SiteOrigin, css_references, html_references
 
 logger = logging.getLogger(__name__)
 
 HASHABLE_SUFFIXES = frozenset({".css", ".js", ".mjs"})
 HASHED_NAME = re.compile(rf"\.[0-9a-f]{{{HASH_LENGTH}}}(\.(?:css|js|mjs))$")
 URL_ATTRIBUTE = re.compile(r"""(\b(?:href|src)\s*=\s*)(["'])([^"']*)\2""", re.IGNORECASE)
+# An href/src attribute ending just before a URL found by a literal search.
+_ATTRIBUTE_BEFORE = re.compile(r"""\b(?:href|src)\s*=\s*(["'])\Z""", re.IGNORECASE)
+_ESCAPED = frozenset("&<>\"'")
 CSS_IMPORT_OR_URL = re.compile(
     r"""(@import\s+(?:url\(\s*)?|url\(\s*)(["']?)([^"')\s;]+)\2""", re.IGNORECASE
 )
@@ -43,22 +46,75 @@ def is_hashed(path: str) -> bool:
 def hash_assets(pages: list[str], origin: SiteOrigin) -> dict[str, str]:
     """Give every stylesheet and script the pages load a content-hashed copy and
     rewrite the pages to use it. Returns {original path: hashed path}."""
-    output = origin.output_dir
-    targets: dict[str, None] = {}
+    hasher = AssetHasher(origin)
     for page in pages:
-        html = (output / page).read_text("utf-8")
-        for reference in html_references(html):
-            target = origin.resolve(reference.url, page)
-            if _hashable(target, output):
-                targets[target] = None
-    renamed: dict[str, str] = {}
-    for target in list(targets):
-        _hash_one(target, origin, renamed, visiting=set())
-    for page in pages:
-        _rewrite_file(output / page, page, origin, renamed, URL_ATTRIBUTE)
-    if renamed:
-        logger.info("footprint: %d asset(s) given content-hashed names", len(renamed))
-    return renamed
+        file = origin.output_dir / page
+        text = file.read_text("utf-8")
+        new_text = hasher.rewrite(text, page, html_references(text))
+        if new_text != text:
+            write_atomically(file, new_text.encode("utf-8"))
+    if hasher.renamed:
+        logger.info("footprint: %d asset(s) given content-hashed names", len(hasher.renamed))
+    return hasher.renamed
+
+
+class AssetHasher:
+    """Hashed copies made the first time a page loads an asset, and pages rewritten to load them.
+
+    A page is rewritten for what it loads itself, so its bytes depend only on
+    its own text and the assets' contents, never on the order pages come in.
+    """
+
+    def __init__(self, origin: SiteOrigin) -> None:
+        self.origin = origin
+        self.renamed: dict[str, str] = {}
+        self._not_hashable: set[str] = set()
+        self._patterns: dict[str, re.Pattern[str]] = {}
+
+    def hashed(self, target: str | None) -> str | None:
+        """The hashed copy's path for `target`, made if needed; None if it gets none."""
+        if target is None or target in self._not_hashable:
+            return None
+        if target not in self.renamed:
+            if not _hashable(target, self.origin.output_dir):
+                self._not_hashable.add(target)
+                return None
+            _hash_one(target, self.origin, self.renamed, visiting=set())
+        return self.renamed[target]
+
+    def rewrite(self, text: str, page: str, references: list[Reference]) -> str:
+        """`text` (the page at `page`, loading `references`) loading the hashed copies."""
+        urls = {}
+        for reference in references:
+            if reference.url not in urls and self.hashed(self.origin.resolve(reference.url, page)):
+                urls[reference.url] = None
+        if not urls:
+            return text
+        if any(set(url) & _ESCAPED for url in urls):  # the markup spells it otherwise
+            targets = {self.origin.resolve(url, page) for url in urls}
+            own = {target: self.renamed[target] for target in targets}
+            return _rewritten(text, page, self.origin, own, URL_ATTRIBUTE)
+        for url in urls:
+            text = self._rewrite_url(text, page, url)
+        return text
+
+    def _rewrite_url(self, text: str, page: str, url: str) -> str:
+        """Every href/src attribute whose value is `url`, loading the hashed copy instead.
+
+        Searching for the URL itself is a fast literal search; the attribute name
+        before it is checked only where the URL is found.
+        """
+        if url not in self._patterns:
+            self._patterns[url] = re.compile(re.escape(url) + r"""(?=["'])""")
+        new_url = _hashed_url(url, self.renamed[self.origin.resolve(url, page)])
+        pieces, last = [], 0
+        for match in self._patterns[url].finditer(text):
+            before = _ATTRIBUTE_BEFORE.search(text, max(0, match.start() - 64), match.start())
+            if before is None or text[match.end()] != before.group(1):
+                continue
+            pieces += [text[last:match.start()], new_url]
+            last = match.end()
+        return "".join(pieces) + text[last:] if pieces else text
 
 
 def _hashable(target: str | None, output: Path) -> bool:
@@ -110,13 +166,16 @@ def _rewritten(text: str, referrer: str, origin: SiteOrigin, renamed: dict[str, 
         target = origin.resolve(url, referrer)
         if target not in renamed:
             return match.group(0)
-        parts = urlsplit(url)
-        new_basename = posixpath.basename(renamed[target])
-        new_path = posixpath.join(posixpath.dirname(parts.path), new_basename)
-        new_url = parts._replace(path=new_path).geturl()
-        return f"{match.group(1)}{match.group(2)}{new_url}{match.group(2)}"
+        return f"{match.group(1)}{match.group(2)}{_hashed_url(url, renamed[target])}{match.group(2)}"
 
     return pattern.sub(replace, text)
+
+
+def _hashed_url(url: str, hashed_path: str) -> str:
+    """`url` pointing at the hashed copy `hashed_path` (same folder, query and fragment)."""
+    parts = urlsplit(url)
+    new_path = posixpath.join(posixpath.dirname(parts.path), posixpath.basename(hashed_path))
+    return parts._replace(path=new_path).geturl()
 
 
 def rewrite_html(html: str, referrer: str, origin: SiteOrigin, renamed: dict[str, str]) -> str:

@@ -27,21 +27,25 @@ def settle(
     """A state whose `describe` equals the text it was `realise`d with; and whether one was found.
 
     `realise(text, padding_length)` writes `text` (and that much padding) into the page.
+    Each state is described once (describing may mean rendering a whole page).
     """
     state, tried = first, set()
+    text = describe(state)
     for _ in range(MAX_ROUNDS):
-        text = describe(state)
         if text in tried:
             break
         tried.add(text)
         state = realise(text, 0)
-        if describe(state) == text:
+        described = describe(state)
+        if described == text:
             return state, True
+        text = described
     for length in range(1, MAX_PADDING + 1):
-        text = describe(state)
         state = realise(text, length)
-        if describe(state) == text:
+        described = describe(state)
+        if described == text:
             return state, True
+        text = described
     return state, False
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from html import escape
 
@@ -82,12 +83,15 @@ def stamp(
     encoding: str,
     grid_intensity: float,
     green_hosting_factor: float = 0.0,
+    sizes: Callable[[bytes], int] | None = None,
 ) -> Stamped:
     """Fill the footer slot of `html` with the page's own weight and CO2e per view.
 
     `measured` is the page as measured before stamping; only the HTML's size
-    changes with the stamp, the resources it loads do not.
+    changes with the stamp, the resources it loads do not. `sizes(data)` gives
+    the compressed size of a candidate page (a build passes its remembered sizes).
     """
+    sizes = sizes or (lambda data: encoded_size(data, encoding))
 
     def shown(state: tuple[str, PageTransfer]) -> str:
         return stamp_text(state[1], grid_intensity, green_hosting_factor)
@@ -98,7 +102,8 @@ def stamp(
         if text and VIEW_SLOT.search(html):
             view = view_text(transfer_of[text], grid_intensity, green_hosting_factor)
         page = with_stamp(html, text + padding(pad), view)
-        return page, _with_html(measured, page.encode("utf-8"), encoding)
+        data = page.encode("utf-8")
+        return page, replace(measured, html_raw_bytes=len(data), html_transfer_bytes=sizes(data))
 
     transfer_of: dict[str, PageTransfer] = {}
 
@@ -107,13 +112,11 @@ def stamp(
         transfer_of[text] = state[1]
         return text
 
-    (page, transfer), exact = settle(shown_and_kept, stamped, stamped("", 0))
+    empty = with_stamp(html, "")
+    # An empty slot is the page as measured: start from that, without compressing it again.
+    first = (html, measured) if empty == html else stamped("", 0)
+    (page, transfer), exact = settle(shown_and_kept, stamped, first)
     if not exact:
         logger.warning("footprint: %s: the footer's figures did not settle; they may be one "
                        "rounding step off", measured.path)
     return Stamped(page.encode("utf-8"), transfer, exact)
-
-
-def _with_html(transfer: PageTransfer, html: bytes, encoding: str) -> PageTransfer:
-    return replace(transfer, html_raw_bytes=len(html),
-                   html_transfer_bytes=encoded_size(html, encoding))

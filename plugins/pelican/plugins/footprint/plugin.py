@@ -15,6 +15,7 @@ order of PLUGINS: its last step must see every file the others wrote.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ def start_build(build: Build) -> None:
         BuildState(
             settings=settings,
             output_dir=Path(build.settings["OUTPUT_PATH"]).resolve(),
+            written_root=os.path.abspath(build.settings["OUTPUT_PATH"]),
             site_name=str(build.settings.get("SITENAME", "")),
             transfer_cost=cost,
         )
@@ -83,11 +85,17 @@ def note_written(path: str, context: dict[str, Any] | None = None) -> None:
     state = build.find(BuildState) if build is not None else None
     if state is None or not str(path).endswith(".html"):
         return
-    try:
-        relative = Path(path).resolve().relative_to(state.output_dir).as_posix()
-    except ValueError:
-        return
-    if relative not in state.pages:
+    # Pelican passes the absolute path it wrote; resolving each of 1,500 paths on
+    # disk would cost more than the rest of this step.
+    relative = os.path.relpath(os.path.abspath(path), state.written_root)
+    if relative.startswith(os.pardir + os.sep) or relative == os.pardir:
+        try:  # written through a symbolic link, perhaps: ask the disk
+            relative = Path(path).resolve().relative_to(state.output_dir).as_posix()
+        except ValueError:
+            return
+    relative = relative.replace(os.sep, "/")
+    if relative not in state.page_set:
+        state.page_set.add(relative)
         state.pages.append(relative)
 
 

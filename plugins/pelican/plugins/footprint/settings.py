@@ -15,7 +15,12 @@ from plugin_core import carbon as core_carbon
 from plugin_core import settings as core_settings
 from plugin_core.carbon import CarbonSettings
 from plugin_core.compression import ENCODINGS
-from plugin_core.settings import Setting, flag, number, one_of, optional, text, text_list
+from plugin_core.settings import Setting, flag, number, one_of, optional, path, text, text_list
+
+
+def _cache_path(value: Any) -> Path | bool:
+    return False if value is False else path(value)
+
 
 SETTINGS = (
     # None: the core's operational intensity (CARBON_REGION's Ember figure), as the demos use
@@ -29,6 +34,8 @@ SETTINGS = (
     Setting("FOOTPRINT_PAGE_SAVE_AS", "footprint/index.html", text),
     Setting("FOOTPRINT_JSON_SAVE_AS", "footprint.json", text),
     Setting("FOOTPRINT_RUNTIME_DIRS", ["pyodide", "micropython", "widgets"], text_list),
+    # None: .cache/footprint/ in the folder that holds the content folder; False: remember nothing
+    Setting("FOOTPRINT_CACHE_PATH", None, optional(_cache_path)),
 )
 
 
@@ -46,6 +53,7 @@ class FootprintSettings:
     json_save_as: str
     runtime_dirs: tuple[str, ...]
     site_url: str
+    cache_path: Path | None  # where page facts are remembered between builds; None: nowhere
 
 
 def read_settings(settings: Mapping[str, Any], carbon: CarbonSettings | None = None) -> FootprintSettings:
@@ -72,7 +80,16 @@ def read_settings(settings: Mapping[str, Any], carbon: CarbonSettings | None = N
         json_save_as=value["FOOTPRINT_JSON_SAVE_AS"],
         runtime_dirs=tuple(directory.strip("/") for directory in value["FOOTPRINT_RUNTIME_DIRS"]),
         site_url=str(settings.get("SITEURL", "") or ""),
+        cache_path=_cache_folder(value["FOOTPRINT_CACHE_PATH"], settings),
     )
+
+
+def _cache_folder(configured: Path | bool | None, settings: Mapping[str, Any]) -> Path | None:
+    if configured is False:
+        return None
+    if configured is None:
+        return Path(settings.get("PATH", ".")).resolve().parent / ".cache" / "footprint"
+    return Path(configured).resolve()
 
 
 def _grid_intensity(configured: float | None, carbon: CarbonSettings) -> tuple[float, str]:

@@ -13,10 +13,11 @@ even if it is below the fold or unused. HTTP headers are not counted.
 
 from __future__ import annotations
 
+import html as html_lib
 import posixpath
 import re
+from collections import deque
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -39,6 +40,9 @@ LOADED_ATTRIBUTES = {
     ("image", "href"): "image",
     ("use", "href"): "image",
 }
+_LOADED_BY_TAG: dict[str, list[tuple[str, str]]] = {}
+for (_element, _attribute), _kind in LOADED_ATTRIBUTES.items():
+    _LOADED_BY_TAG.setdefault(_element, []).append((_attribute, _kind))
 INLINE_SCHEMES = ("data:", "blob:", "about:", "javascript:", "mailto:")
 FONT_SUFFIXES = frozenset({".woff", ".woff2", ".ttf", ".otf", ".eot"})
 
@@ -88,39 +92,57 @@ class PageTransfer:
         return sum(r.transfer_bytes for r in self.resources if r.kind == kind)
 
 
-class _ReferenceCollector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.references: list[Reference] = []
-        self._in_style = False
+# One regex walks a page in C and stops only where something may load: a comment
+# or a <script>/<style> element (skipped whole, their text is not markup), a tag
+# that loads a URL, or any tag with a style attribute. html.parser would call
+# back into Python for every tag; this is a pass of a few microseconds per page.
+_ATTRS = r"""(?:[^>"']|"[^"]*"|'[^']*')*"""
+_SCANNER = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    rf"|<(?P<raw>script|style)(?=[\s/>])(?P<raw_attrs>{_ATTRS})>(?P<text>.*?)(?:</(?P=raw)\s*>|\Z)"
+    rf"|<(?P<tag>link|img|input|video|iframe|embed|object|image|use)(?=[\s/>])(?P<attrs>{_ATTRS})>"
+    rf"|<(?P<styled>[a-z][^\s/>]*)(?P<styled_attrs>\s(?:[^>\"']|\"[^\"]*\"|'[^']*')*?"
+    rf"(?<=[\s\"'])style\s*=(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
+    re.IGNORECASE | re.DOTALL,
+)
+# An attribute as html.parser reads it (its `attrfind_tolerant`).
+_ATTRIBUTE = re.compile(
+    r"""((?<=['"\s/])[^\s/>][^\s/=>]*)(\s*=+\s*('[^']*'|"[^"]*"|(?!['"])[^>\s]*))?(?:\s|/(?!>))*"""
+)
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        if tag == "link":
-            rels = set(values.get("rel", "").lower().split())
-            if rels & LOADED_LINK_RELS and values.get("href"):
-                kind = "stylesheet" if "stylesheet" in rels else _kind_of(values["href"], "link")
-                if "modulepreload" in rels:
-                    kind = "script"
-                self.references.append(Reference(values["href"], kind))
-        for (element, attribute), kind in LOADED_ATTRIBUTES.items():
-            if tag == element and values.get(attribute):
-                self.references.append(Reference(values[attribute], kind))
-        if tag == "img" and not values.get("src") and values.get("srcset"):
-            # No src: the browser picks a srcset candidate; count the first.
-            first = values["srcset"].split(",")[0].split()[0]
-            self.references.append(Reference(first, "image"))
-        if values.get("style"):
-            self.references.extend(css_references(values["style"]))
-        self._in_style = tag == "style"
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "style":
-            self._in_style = False
+def _attributes(text: str) -> dict[str, str]:
+    """Attribute names (lower case) to values (quotes removed, entities decoded);
+    a repeated name keeps its last value, as html.parser's pairs put in a dict do."""
+    values = {}
+    for match in _ATTRIBUTE.finditer(" " + text):
+        value = match.group(3) or ""
+        if value[:1] in {"'", '"'} and value[-1:] == value[:1]:
+            value = value[1:-1]
+        values[match.group(1).lower()] = html_lib.unescape(value) if "&" in value else value
+    return values
 
-    def handle_data(self, data: str) -> None:
-        if self._in_style:
-            self.references.extend(css_references(data))
+
+def _tag_references(tag: str, values: dict[str, str]) -> list[Reference]:
+    found = []
+    if tag == "link":
+        rels = set(values.get("rel", "").lower().split())
+        if rels & LOADED_LINK_RELS and values.get("href"):
+            kind = "stylesheet" if "stylesheet" in rels else _kind_of(values["href"], "link")
+            if "modulepreload" in rels:
+                kind = "script"
+            found.append(Reference(values["href"], kind))
+    for attribute, kind in _LOADED_BY_TAG.get(tag, ()):
+        if values.get(attribute):
+            found.append(Reference(values[attribute], kind))
+    if tag == "img" and not values.get("src") and values.get("srcset"):
+        # No src: the browser picks a srcset candidate; count the first.
+        first = values["srcset"].split(",")[0].split()
+        if first:
+            found.append(Reference(first[0], "image"))
+    if values.get("style"):
+        found.extend(css_references(values["style"]))
+    return found
 
 
 def _kind_of(url: str, default: str) -> str:
@@ -137,11 +159,18 @@ def _kind_of(url: str, default: str) -> str:
 
 
 def html_references(html: str) -> list[Reference]:
-    """URLs an HTML document makes the browser load (not `<a href>` links)."""
-    collector = _ReferenceCollector()
-    collector.feed(html)
-    collector.close()
-    return collector.references
+    """URLs an HTML document makes the browser load (not `<a href>` links), in order."""
+    references: list[Reference] = []
+    for match in _SCANNER.finditer(html):
+        tag = match.group("tag") or match.group("raw") or match.group("styled")
+        if tag is None:
+            continue  # a comment
+        tag = tag.lower()
+        attributes = match.group("attrs") or match.group("raw_attrs") or match.group("styled_attrs") or ""
+        references.extend(_tag_references(tag, _attributes(attributes)))
+        if tag == "style" and match.group("raw"):
+            references.extend(css_references(match.group("text") or ""))
+    return references
 
 
 def css_references(css: str) -> list[Reference]:
@@ -168,6 +197,10 @@ class SiteOrigin:
     site_url: str = ""
     _prefix: str = field(init=False, default="")
     _origin: tuple[str, str] = field(init=False, default=("", ""))
+    # A site's pages repeat the same few URLs: each is parsed once, and each
+    # target asked once whether it is a folder.
+    _url_paths: dict[str, tuple[str | None, bool]] = field(init=False, default_factory=dict)
+    _dirs: dict[str, bool] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.site_url or "")
@@ -190,32 +223,92 @@ class SiteOrigin:
     def resolve(self, url: str, referrer: str) -> str | None:
         """The output-relative path `url` points to, seen from file `referrer`;
         None for inline and third-party URLs."""
-        if self.is_inline(url) or self.is_third_party(url):
+        found = self._url_paths.get(url)
+        if found is None:
+            found = self._url_paths[url] = self._url_path(url)
+        path, absolute = found
+        if path is None:
             return None
+        target = path.lstrip("/") if absolute else posixpath.join(posixpath.dirname(referrer), path)
+        target = posixpath.normpath(target) if target else "."
+        if target.startswith("../"):
+            return target  # outside the output folder: reported as missing
+        if path.endswith("/") or self._is_dir(target):
+            target = posixpath.join(target, "index.html") if target != "." else "index.html"
+        return target
+
+    def _url_path(self, url: str) -> tuple[str | None, bool]:
+        """The decoded path of a same-origin `url` (None otherwise), and whether it is
+        from the site's root rather than relative to the page."""
+        if self.is_inline(url) or self.is_third_party(url):
+            return None, False
         parts = urlsplit(url.strip())
         path = unquote(parts.path)
         if parts.netloc or path.startswith("/"):
             if self._prefix and path.startswith(self._prefix + "/"):
                 path = path[len(self._prefix):]
-            target = path.lstrip("/")
-        else:
-            target = posixpath.join(posixpath.dirname(referrer), path)
-        target = posixpath.normpath(target) if target else "."
-        if target.startswith("../"):
-            return target  # outside the output folder: reported as missing
-        if path.endswith("/") or (self.output_dir / target).is_dir():
-            target = posixpath.join(target, "index.html") if target != "." else "index.html"
-        return target
+            return path, True
+        return path, False
+
+    def _is_dir(self, target: str) -> bool:
+        if target not in self._dirs:
+            self._dirs[target] = (self.output_dir / target).is_dir()
+        return self._dirs[target]
 
 
-def measure_html(html: bytes, page_path: str, origin: SiteOrigin, encoding: str) -> PageTransfer:
-    """Transfer size of a page whose HTML is `html` (not necessarily on disk yet)."""
+class OutputFiles:
+    """The output's files as a page's measurement needs them, each looked up once.
+
+    Every page loads the same stylesheet and scripts: one instance per build sizes,
+    compresses and reads each of them once. Files must not change while it is in use.
+    """
+
+    def __init__(self, output_dir: Path, encoding: str) -> None:
+        self.output_dir = output_dir
+        self.encoding = encoding
+        self._sizes: dict[str, tuple[int, int] | None] = {}
+        self._nested: dict[str, list[Reference]] = {}
+
+    def sizes(self, target: str) -> tuple[int, int] | None:
+        """(raw bytes, bytes on the wire) of an output file; None if there is no such file."""
+        if target not in self._sizes:
+            file = self.output_dir / target
+            found = None
+            if not target.startswith("../") and file.is_file():
+                found = (file.stat().st_size, file_transfer_size(file, self.encoding))
+            self._sizes[target] = found
+        return self._sizes[target]
+
+    def nested(self, target: str) -> list[Reference]:
+        if target not in self._nested:
+            self._nested[target] = _nested_references(self.output_dir / target)
+        return self._nested[target]
+
+
+def measure_html(
+    html: bytes,
+    page_path: str,
+    origin: SiteOrigin,
+    encoding: str,
+    *,
+    references: list[Reference] | None = None,
+    files: OutputFiles | None = None,
+    html_transfer_bytes: int | None = None,
+) -> PageTransfer:
+    """Transfer size of a page whose HTML is `html` (not necessarily on disk yet).
+
+    A build passes what it already knows: the page's `references`, its `files`
+    (shared by every page), the HTML's compressed size.
+    """
+    files = files or OutputFiles(origin.output_dir, encoding)
+    if references is None:
+        references = html_references(html.decode("utf-8", "replace"))
     resources: dict[str, Resource] = {}
     missing: list[str] = []
     third_party: list[str] = []
-    pending = [(ref, page_path) for ref in html_references(html.decode("utf-8", "replace"))]
+    pending = deque((ref, page_path) for ref in references)
     while pending:
-        reference, referrer = pending.pop(0)
+        reference, referrer = pending.popleft()
         if origin.is_inline(reference.url):
             continue
         if origin.is_third_party(reference.url):
@@ -225,22 +318,20 @@ def measure_html(html: bytes, page_path: str, origin: SiteOrigin, encoding: str)
         target = origin.resolve(reference.url, referrer)
         if target is None or target in resources or target == page_path:
             continue
-        file = origin.output_dir / target
-        if target.startswith("../") or not file.is_file():
+        sizes = files.sizes(target)
+        if sizes is None:
             if reference.url not in missing:
                 missing.append(reference.url)
             continue
-        resources[target] = Resource(
-            path=target,
-            kind=reference.kind,
-            raw_bytes=file.stat().st_size,
-            transfer_bytes=file_transfer_size(file, encoding),
-        )
-        pending.extend((child, target) for child in _nested_references(file))
+        resources[target] = Resource(path=target, kind=reference.kind, raw_bytes=sizes[0],
+                                     transfer_bytes=sizes[1])
+        pending.extend((child, target) for child in files.nested(target))
+    if html_transfer_bytes is None:
+        html_transfer_bytes = encoded_size(html, encoding)
     return PageTransfer(
         path=page_path,
         html_raw_bytes=len(html),
-        html_transfer_bytes=encoded_size(html, encoding),
+        html_transfer_bytes=html_transfer_bytes,
         resources=tuple(sorted(resources.values(), key=lambda r: r.path)),
         missing=tuple(missing),
         third_party=tuple(third_party),

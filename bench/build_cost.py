@@ -1,0 +1,207 @@
+"""What the plugins add to a Pelican build: every plugin on, every demo cached,
+against plain Pelican (`PLUGINS = []`) on the same content and theme.
+
+    .venv/bin/python bench/build_cost.py [--runs N] [--sizes 6,200,1000] [--no-plugins-table]
+
+For each size (the 6 real issues plus generated ones) it prints, for a warm
+rebuild and for a rebuild after editing one issue, the CPU time (user + system
+of the `pelican` process and its children) and wall time as medians with their
+spread (min-max), the peak memory (max RSS), and the ratio to plain Pelican
+(target: CPU at most 1.10x, memory at most 1.2x). At the first size it also
+prints what each plugin adds, adding them one at a time.
+
+Every build is a fresh `pelican` process writing over its own previous output,
+as `make html` does; variants are interleaved so load from other users of the
+machine hits them alike. The committed demo cache is copied to a temporary
+folder, so the repository is never written (the runtime's compressed copies
+in .cache/ are shared with `make html`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+PLUGINS = ["newsletter", "measured_demos", "pyodide_widgets", "footprint"]
+CATEGORIES = ["Energy", "Small models", "Measurement", "Hardware"]
+TAGS = [f"topic {n}" for n in range(24)]
+
+
+@dataclass
+class Sample:
+    cpu: float
+    wall: float
+    rss_mb: float
+
+
+def generate_issues(content: Path, count: int) -> None:
+    """`count` plain issues (no demos) in `content/issues/`, with tags and categories,
+    so the site has as many article, index, tag and category pages as a real archive."""
+    for n in range(count):
+        day = n % 28 + 1
+        month = n // 28 % 12 + 1
+        year = 2000 + n // (28 * 12)
+        tags = ", ".join(TAGS[(n * k) % len(TAGS)] for k in (1, 5))
+        paragraphs = "\n\n".join(
+            f"Paragraph {p} of generated issue {n}: a measured claim, "
+            f"a [source](https://example.org/{n}/{p}), some *emphasis*, `code`, "
+            "and enough words to look like a real newsletter's prose. " * 3
+            for p in range(6)
+        )
+        (content / "issues" / f"gen-{n:05d}.md").write_text(
+            f"Title: Generated issue {n}\nDate: {year}-{month:02d}-{day:02d} 08:00\nSlug: gen-{n:05d}\n"
+            f"Category: {CATEGORIES[n % len(CATEGORIES)]}\nTags: {tags}\n"
+            f"Summary: Generated issue number {n}, for the build benchmark.\n\n"
+            f"## A heading\n\n{paragraphs}\n\n- one\n- two\n- three\n",
+            encoding="utf-8",
+        )
+
+
+def make_site(root: Path, generated: int) -> Path:
+    content = root / "content"
+    shutil.copytree(PROJECT / "content", content)
+    generate_issues(content, generated)
+    return content
+
+
+def build(content: Path, output: Path, overrides: dict, check_cached: bool) -> Sample:
+    """One fresh `pelican` process: its CPU time (with its children), wall time, max RSS."""
+    command = [sys.executable, "-m", "pelican", str(content), "-o", str(output)]
+    command += ["-s", str(PROJECT / "pelicanconf.py")]
+    command += ["-e", *(f"{key}={json.dumps(value)}" for key, value in overrides.items())]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               env={**os.environ, "PYTHONHASHSEED": "0"})
+    log = process.stdout.read().decode("utf-8", "replace")
+    # wait4: this process's own usage (its reaped children included), not all children's.
+    _pid, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        sys.exit(f"build failed ({' '.join(command)}):\n{log}")
+    if check_cached:
+        match = re.search(r"ran (\d+) of (\d+) demos", log)
+        if not match or match.group(1) != "0":
+            sys.exit(f"expected every demo cached, got:\n{log}")
+    return Sample(usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024)
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):6.3f} ({min(values):.3f}-{max(values):.3f})"
+
+
+def summary(samples: list[Sample]) -> dict[str, float]:
+    return {
+        "cpu": statistics.median(s.cpu for s in samples),
+        "wall": statistics.median(s.wall for s in samples),
+        "rss": max(s.rss_mb for s in samples),
+    }
+
+
+def measure(content: Path, work: Path, variants: dict[str, list[str]], runs: int, cache: Path,
+            edit: Path | None = None, extra: dict | None = None) -> dict[str, list[Sample]]:
+    """Interleaved rebuilds of each variant (one warm-up each first). With `edit`, that
+    issue's text changes before every round, so each build sees one edited issue."""
+    samples: dict[str, list[Sample]] = {name: [] for name in variants}
+    settings = {name: {"PLUGINS": plugins, "DEMOS_ROOT": str(PROJECT), "DEMOS_CACHE_PATH": str(cache),
+                       "DEMOS_PRUNE": False, **(extra or {})}
+                for name, plugins in variants.items()}
+    for name, plugins in variants.items():  # warm-up: outputs exist, caches are filled
+        build(content, work / name, settings[name], "measured_demos" in plugins)
+    original = edit.read_text("utf-8") if edit else ""
+    for run in range(runs):
+        if edit:
+            edit.write_text(original + f"\n\nEdited for round {run}.\n", "utf-8")
+        order = list(variants) if run % 2 == 0 else list(reversed(variants))
+        for name in order:
+            cached = "measured_demos" in variants[name]
+            samples[name].append(build(content, work / name, settings[name], cached))
+    if edit:
+        edit.write_text(original, "utf-8")
+    return samples
+
+
+def count_pages(output: Path) -> int:
+    return sum(1 for _ in output.rglob("*.html"))
+
+
+def print_pair(label: str, samples: dict[str, list[Sample]]) -> dict[str, float]:
+    plain, ours = summary(samples["plain"]), summary(samples["all"])
+    print(f"  {label}")
+    for name, title in (("plain", "plain Pelican"), ("all", "all plugins")):
+        s = samples[name]
+        print(f"    {title:14s} cpu {spread([x.cpu for x in s])} s   wall {spread([x.wall for x in s])} s"
+              f"   peak {max(x.rss_mb for x in s):6.1f} MB")
+    ratio = {key: ours[key] / plain[key] for key in plain}
+    print(f"    ratio          cpu {ratio['cpu']:.2f}x (target <= 1.10)   wall {ratio['wall']:.2f}x"
+          f"   peak memory {ratio['rss']:.2f}x (target <= 1.2)")
+    return {"plain": plain["cpu"], "ours": ours["cpu"], "ratio": ratio["cpu"]}
+
+
+def plugin_costs(content: Path, work: Path, runs: int, cache: Path) -> None:
+    """Add the plugins one at a time (widgets need the demos' results, so they come after)."""
+    variants = {"none": []}
+    for n in range(1, len(PLUGINS) + 1):
+        variants["+" + PLUGINS[n - 1]] = PLUGINS[:n]
+    # Without all of them, a `::: widget` block is an unknown directive: warn, do not fail.
+    samples = measure(content, work / "plugins", variants, runs, cache, extra={"NEWSLETTER_ON_ERROR": "warn"})
+    cpu = {name: statistics.median(s.cpu for s in runs_) for name, runs_ in samples.items()}
+    print("  what each plugin adds (CPU medians, plugins added in this order):")
+    previous = cpu["none"]
+    print(f"    {'plain Pelican':18s} {previous:.3f} s")
+    for name in list(variants)[1:]:
+        print(f"    {name:18s} {cpu[name] - previous:+.3f} s   (build {cpu[name]:.3f} s)")
+        previous = cpu[name]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=0, help="rounds per size (default: 9, 5, 5)")
+    parser.add_argument("--sizes", default="6,200,1000", help="issues: 6 real ones plus generated")
+    parser.add_argument("--no-plugins-table", action="store_true")
+    parser.add_argument("--no-edit", action="store_true", help="skip the edited-issue rebuilds")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    table = []
+    with tempfile.TemporaryDirectory(prefix="bench-cost-") as scratch:
+        scratch = Path(scratch)
+        cache = scratch / "_demo_cache"
+        shutil.copytree(PROJECT / "_demo_cache", cache)
+        for index, size in enumerate(sizes):
+            runs = args.runs or (9 if size <= 10 else 5)
+            work = scratch / f"site-{size}"
+            content = make_site(work, max(size - 6, 0))
+            variants = {"plain": [], "all": PLUGINS}
+            warm = measure(content, work, variants, runs, cache)
+            print(f"{size} issues ({count_pages(work / 'all')} HTML pages with plugins, "
+                  f"{count_pages(work / 'plain')} plain), {runs} interleaved rounds, medians (min-max):")
+            row = print_pair("warm rebuild", warm)
+            edited = None
+            if not args.no_edit:
+                edit = content / "issues" / "03-small-models.md"
+                edited = print_pair("rebuild after editing one issue",
+                                    measure(content, work, variants, runs, cache, edit=edit))
+            if index == 0 and not args.no_plugins_table:
+                plugin_costs(content, work, runs, cache)
+            table.append((size, row, edited))
+            sys.stdout.flush()
+    print("\nissues | plain Pelican CPU | all plugins CPU | ratio | after editing one issue: ratio")
+    for size, row, edited in table:
+        edited_ratio = f"{edited['ratio']:.2f}" if edited else "-"
+        print(f"{size:6d} | {row['plain']:8.3f} s | {row['ours']:8.3f} s | {row['ratio']:.2f} "
+              f"| {edited_ratio}")
+
+
+if __name__ == "__main__":
+    main()
