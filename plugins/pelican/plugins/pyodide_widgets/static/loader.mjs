@@ -1,95 +1,153 @@
-// Widget loader: wires the controls of each widget and, only when the reader
-// clicks "Run on my device", starts the module worker that loads Pyodide.
-// Nothing of Pyodide is fetched before that click.
-// The build replaces the two placeholders below (config and worker file name).
+// Widget loader: wires the controls of each widget and, only when the reader asks
+// (the button, or touching the widget's input), starts the runtime's worker.
+// Nothing of a runtime is fetched before that. The build replaces __PW_CONFIG__.
+//
+// What the reader meets is the same for every runtime: one result area (the
+// build-time result, labelled, until the live one replaces it), four stages in
+// order, a button that says what is happening, and one byte figure.
 
 const CONFIG = __PW_CONFIG__;
-const WORKER = "__PW_WORKER__";
 const siteRoot = new URL("../", import.meta.url);
 const $ = (root, sel) => root.querySelector(sel);
 
-let worker = null;
-let nextId = 0;
-const pending = new Map(); // message id -> {onProgress, resolve, reject}
+// The stages every runtime reports, in order: [button text, progress text].
+const STAGES = {
+  download: ["Downloading…", (size) => `Downloading Python${size ? ` (${size}, compressed)` : ""}`],
+  start: ["Starting Python…", () => "Starting Python"],
+  model: ["Loading the model…", () => "Loading the model"],
+  run: ["Running…", () => "Running the model"],
+};
+const ORDER = Object.keys(STAGES);
 
-function fail(message) {
-  for (const job of pending.values()) job.reject(new Error(message));
-  pending.clear();
-  if (worker) worker.terminate();
-  worker = null;
-}
+// One entry per runtime: start(options) returns {run(widget, input, onStage)} whose
+// promise resolves to {result, summary, runMs, computeMs, transferBytes}. A runtime
+// reports the stages above through onStage(name); everything runtime-specific
+// (files, start-up, Python glue) stays in its worker.
+const RUNTIMES = { pyodide: workerRuntime };
 
-function getWorker() {
-  if (worker) return worker;
-  worker = new Worker(new URL(WORKER, import.meta.url), { type: "module" });
-  worker.onmessage = ({ data }) => {
-    const job = pending.get(data.id);
-    if (!job) return;
-    if (data.type === "progress") return job.onProgress(data);
-    pending.delete(data.id);
-    if (data.type === "result") return job.resolve(data);
-    job.reject(new Error(data.message));
-    if (data.fatal) fail(data.message);
+// A runtime in a module worker that speaks {type: "run"} / "stage" / "result" / "error".
+function workerRuntime({ worker: file, options }) {
+  let worker = null;
+  let nextId = 0;
+  const pending = new Map(); // message id -> {onStage, resolve, reject}
+  const fail = (message) => {
+    for (const job of pending.values()) job.reject(new Error(message));
+    pending.clear();
+    worker?.terminate();
+    worker = null;
   };
-  worker.onerror = (event) => {
-    event.preventDefault();
-    fail(`The widget's background worker could not start (${event.message || "file not loaded"}).`);
-  };
-  return worker;
-}
-
-function runInWorker(widget, input, onProgress) {
-  return new Promise((resolve, reject) => {
-    const id = ++nextId;
-    pending.set(id, { onProgress, resolve, reject });
-    const config = {
-      indexURL: new URL(CONFIG.indexURL, siteRoot).href,
-      timeout: CONFIG.timeout,
-      packages: CONFIG.packages.map((p) => (/[/.]/.test(p) ? new URL(p, siteRoot).href : p)),
-      lockFileContents: CONFIG.lockFileContents,
+  const start = () => {
+    worker = new Worker(new URL(file, import.meta.url), { type: "module" });
+    worker.onmessage = ({ data }) => {
+      const job = pending.get(data.id);
+      if (!job) return;
+      if (data.type === "stage") return job.onStage(data.stage);
+      pending.delete(data.id);
+      if (data.type === "result") return job.resolve(data);
+      job.reject(new Error(data.message));
+      if (data.fatal) fail(data.message);
     };
-    getWorker().postMessage({ type: "run", id, config, widget, input });
-  });
+    worker.onerror = (event) => {
+      event.preventDefault();
+      fail(`The widget's background worker could not start (${event.message || "file not loaded"}).`);
+    };
+    return worker;
+  };
+  const config = {
+    ...options,
+    indexURL: new URL(options.indexURL, siteRoot).href,
+    stdLibURL: options.stdLibURL && new URL(options.stdLibURL, siteRoot).href,
+    packages: options.packages.map((p) => (/[/.]/.test(p) ? new URL(p, siteRoot).href : p)),
+  };
+  let counted = false; // the worker script is requested by the page: count it once
+  return {
+    run(widget, input, onStage) {
+      return new Promise((resolve, reject) => {
+        const id = ++nextId;
+        pending.set(id, { onStage, resolve, reject });
+        (worker || start()).postMessage({ type: "run", id, config, widget, input });
+      }).then((data) => {
+        if (!counted) {
+          counted = true;
+          data.transferBytes += networkBytes(new URL(file, import.meta.url).href);
+        }
+        return data;
+      });
+    },
+  };
 }
 
-const kB = (bytes) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(2)} MB` : `${(bytes / 1e3).toFixed(1)} kB`);
-const seconds = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms < 1 ? "under 1 ms" : `${Math.round(ms)} ms`);
+// Compressed body bytes that crossed the network for one URL (0 from the cache).
+function networkBytes(url) {
+  return performance
+    .getEntriesByName(url)
+    .filter((e) => e.transferSize > 0 && e.responseStatus !== 304)
+    .reduce((sum, e) => sum + e.encodedBodySize, 0);
+}
 
-function renderResult(box, data) {
-  const list = document.createElement("ul");
-  list.className = "pw-probs";
-  for (const { label, p } of data.result.probabilities) {
+const started = new Map(); // runtime name -> its started runtime
+function runtimeFor(name) {
+  if (!started.has(name)) started.set(name, RUNTIMES[name](CONFIG.runtimes[name]));
+  return started.get(name);
+}
+
+// As the build and the Footprint page write them: 6.1 kB, 3.31 MB.
+const size = (bytes) =>
+  bytes >= 1e6 ? `${(bytes / 1e6).toFixed(2)} MB` : bytes >= 1e3 ? `${(bytes / 1e3).toFixed(1)} kB` : `${bytes} B`;
+const seconds = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms < 1 ? "under 1 ms" : `${Math.round(ms)} ms`);
+const SHADES = "·░▒▓█";
+
+function picture(image, label) {
+  const pre = document.createElement("pre");
+  pre.className = "pw-picture";
+  pre.setAttribute("role", "img");
+  pre.setAttribute("aria-label", label);
+  const last = SHADES.length - 1;
+  const top = image.max || 1;
+  const rows = [];
+  for (let i = 0; i < image.values.length; i += image.cols) {
+    const row = image.values.slice(i, i + image.cols);
+    rows.push(row.map((v) => SHADES[Math.min(last, Math.round((last * Math.max(0, v)) / top))].repeat(2)).join(""));
+  }
+  pre.textContent = rows.join("\n");
+  return pre;
+}
+
+// The same HTML as render.render_result in the build.
+function renderResult(box, data, label) {
+  const head = Object.assign(document.createElement("p"), { className: "pw-result-label", textContent: label });
+  const sentence = Object.assign(document.createElement("p"), { className: "pw-summary", textContent: data.summary });
+  const parts = [head, sentence];
+  const image = data.result.image;
+  if (image) {
+    const seen = Object.assign(document.createElement("div"), { className: "pw-seen" });
+    seen.append(Object.assign(document.createElement("p"), { textContent: `What the model sees (${image.rows} by ${image.cols}):` }));
+    seen.append(picture(image, "The image the model sees"));
+    parts.push(seen);
+  }
+  const list = Object.assign(document.createElement("ul"), { className: "pw-probs" });
+  for (const { label: name, p } of data.result.probabilities) {
     const item = document.createElement("li");
     const pct = `${Math.round(p * 100)}%`;
-    item.innerHTML = '<span class="pw-label"></span><span class="pw-bar" aria-hidden="true"><span></span></span><span class="pw-pct"></span>';
-    item.children[0].textContent = label;
-    item.children[1].firstChild.style.width = pct;
-    item.children[2].textContent = pct;
+    item.innerHTML = '<span class="pw-label"></span>: <span class="pw-pct"></span><span class="pw-bar" aria-hidden="true"><span></span></span>';
+    item.children[0].textContent = name;
+    item.children[1].textContent = pct;
+    item.children[2].firstChild.style.width = pct;
     list.append(item);
   }
-  const sentence = document.createElement("p");
-  sentence.className = "pw-summary";
-  sentence.textContent = data.summary;
+  parts.push(list);
   box.dataset.pwResult = JSON.stringify(data.result);
+  box.dataset.pwSource = "live";
   box.dataset.pwRuns = Number(box.dataset.pwRuns || 0) + 1; // lets tests and benchmarks see each run end
-  box.replaceChildren(sentence, list);
-}
-
-// The worker script is requested by the page, not the worker: count it once.
-let workerCounted = false;
-function workerScriptBytes() {
-  if (workerCounted) return 0;
-  workerCounted = true;
-  const entries = performance.getEntriesByName(new URL(WORKER, import.meta.url).href);
-  return entries.reduce((sum, e) => sum + (e.transferSize || 0), 0);
+  box.replaceChildren(...parts);
 }
 
 function renderCost(box, data) {
-  const bytes = data.transferBytes + workerScriptBytes();
   const joules = (data.runMs / 1000) * CONFIG.watts;
-  Object.assign(box.dataset, { pwBytes: bytes, pwMs: data.runMs.toFixed(1), pwJoules: joules.toFixed(3) });
+  Object.assign(box.dataset, { pwBytes: data.transferBytes, pwMs: data.runMs.toFixed(1), pwJoules: joules.toFixed(3) });
+  const downloaded = data.transferBytes ? `${size(data.transferBytes)} downloaded (compressed)` : "nothing downloaded";
   box.textContent =
-    `What this run cost you: ${kB(bytes)} downloaded, ${seconds(data.runMs)} on your device ` +
+    `What this run cost you: ${downloaded}, ${seconds(data.runMs)} on your device ` +
     `(the model itself: ${seconds(data.computeMs)}), about ${joules.toFixed(joules < 1 ? 2 : 1)} J ` +
     `of energy (an estimate: that time times ${CONFIG.watts} W, roughly a laptop with one core busy).`;
   box.hidden = false;
@@ -155,7 +213,7 @@ function setupSliders(root, onChange) {
   for (const slider of root.querySelectorAll("input[type=range]")) {
     const output = root.querySelector(`output[for="${slider.id}"]`);
     slider.addEventListener("input", () => {
-      output.textContent = `${Number(slider.value).toFixed(1)} ${slider.dataset.unit}`;
+      output.textContent = `${Number(slider.value)} ${slider.dataset.unit}`;
       onChange();
     });
   }
@@ -165,23 +223,36 @@ function setupWidget(root) {
   const live = $(root, ".pw-live");
   const button = $(root, ".pw-run");
   const progress = $(root, ".pw-progress");
-  const output = $(root, ".pw-output");
+  const stageText = $(root, ".pw-stage");
+  const result = $(root, ".pw-result");
   const error = $(root, ".pw-error");
   const cost = $(root, ".pw-cost");
+  const download = root.dataset.pwDownload ? size(Number(root.dataset.pwDownload)) : "";
   const widget = {
     name: root.dataset.pwName,
     code: new URL(root.dataset.pwCode, siteRoot).href,
     weights: new URL(root.dataset.pwWeights, siteRoot).href,
   };
+  const runtime = root.dataset.pwRuntime || "pyodide";
   let loaded = false;
   let running = false;
   let again = false;
+
+  const idleText = () => (loaded ? "Run again" : "Run on my device");
+  const onStage = (stage) => {
+    const [buttonText, text] = STAGES[stage];
+    button.textContent = buttonText;
+    progress.querySelector("progress").value = ORDER.indexOf(stage) + 1;
+    stageText.textContent = `Step ${ORDER.indexOf(stage) + 1} of ${ORDER.length}: ${text(download)}…`;
+    root.dataset.pwStages = `${root.dataset.pwStages ? `${root.dataset.pwStages} ` : ""}${stage}`;
+  };
 
   async function run() {
     if (running) return void (again = true);
     running = true;
     button.setAttribute("aria-disabled", "true"); // not `disabled`: keyboard focus stays on it
     root.setAttribute("aria-busy", "true");
+    root.dataset.pwStages = "";
     error.textContent = "";
     progress.hidden = loaded;
     // Leave the busy state before the result or error goes in: screen readers may
@@ -192,36 +263,44 @@ function setupWidget(root) {
       root.removeAttribute("aria-busy");
     };
     try {
-      const data = await runInWorker(widget, readInput(root), ({ stage, bytes }) => {
-        $(progress, ".pw-stage").textContent = `${stage}… ${kB(bytes)} received so far.`;
-      });
-      settle();
+      const data = await runtimeFor(runtime).run(widget, readInput(root), onStage);
       loaded = true;
-      renderResult(output, data);
+      settle();
+      renderResult(result, data, "Your input, computed on your device just now:");
       renderCost(cost, data);
-      button.textContent = "Run again";
     } catch (err) {
       settle();
-      error.textContent = `${err.message} The result computed when this page was built is shown above.`;
+      const shown = result.dataset.pwSource === "live" ? "Your last result is" : "The result computed when this page was built is";
+      error.textContent = `${err.message} ${shown} shown below.`;
     } finally {
+      button.textContent = idleText();
       running = false;
       if (again) {
         again = false;
-        if (loaded) run();
+        run();
       }
     }
   }
 
-  const onChange = () => loaded && run();
-  if (root.dataset.pwKind === "grid") setupGrid(root, onChange);
-  else setupSliders(root, onChange);
-  button.addEventListener("click", () => {
-    if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
-      error.textContent = "This browser cannot run the model (it needs WebAssembly and Web Workers). The result computed when this page was built is shown above.";
-      return;
+  // Touching the input asks for the model: run it (the first time this starts loading, and says so).
+  const onChange = () => {
+    if (!canRun()) return;
+    if (!loaded && result.dataset.pwSource === "build") {
+      $(result, ".pw-result-label").textContent = running
+        ? "Computed when this page was built, for the sample input. Yours runs as soon as Python has loaded."
+        : "Computed when this page was built, for the sample input. Yours runs once Python has loaded.";
     }
     run();
-  });
+  };
+  const canRun = () => {
+    if (typeof WebAssembly === "object" && typeof Worker === "function") return true;
+    error.textContent = "This browser cannot run the model (it needs WebAssembly and Web Workers). The result computed when this page was built is shown below.";
+    return false;
+  };
+  if (root.dataset.pwKind === "grid") setupGrid(root, onChange);
+  else setupSliders(root, onChange);
+  button.addEventListener("click", () => canRun() && run());
+  $(root, ".pw-sample").hidden = true; // the controls show the sample input now
   live.hidden = false;
 }
 
