@@ -77,11 +77,12 @@ def file_transfer_size(path: Path, encoding: str) -> int:
     """Bytes on the wire for the file at `path`, cached by size and mtime.
 
     A precompressed sibling (`style.css.gz`) at least as new as the file is what
-    `gzip_static` / `brotli_static` send, so its size is used as it is.
+    `gzip_static` / `brotli_static` send, whatever the type (the widgets' stored,
+    uncompressed standard-library zip has one), so its size is used as it is.
     """
     stat = path.stat()
     sibling = path.with_name(path.name + SUFFIX[check_encoding(encoding)])
-    if is_compressible(path) and sibling.is_file():
+    if sibling.is_file():
         sibling_stat = sibling.stat()
         if sibling_stat.st_mtime_ns >= stat.st_mtime_ns:
             return min(stat.st_size, sibling_stat.st_size)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from plugin_core import settings as core_settings
-from plugin_core.settings import Setting, number, optional, path, text, text_list
+from plugin_core.settings import Setting, flag, number, optional, path, text, text_list
 
 
 def _base_url(value: str) -> str:
@@ -31,6 +31,8 @@ def _settings(project_root: Path) -> tuple[Setting, ...]:
         Setting("PYODIDE_WIDGETS_PATH", str(project_root / "widgets"), path),
         Setting("PYODIDE_COMPRESS_CACHE", str(project_root / ".cache" / "pyodide_widgets"), path),
         Setting("PYODIDE_BROTLI_QUALITY", 11, number(0, 11, whole=True)),
+        # Publish a standard library with only what the widgets import (stdlib.py; needs Node).
+        Setting("PYODIDE_TRIM_STDLIB", True, flag),
     )
 
 
@@ -43,6 +45,7 @@ class WidgetSettings:
     widgets_path: Path
     compress_cache: Path
     brotli_quality: int
+    trim_stdlib: bool
 
     @property
     def self_hosted(self) -> bool:
@@ -65,4 +68,5 @@ def read_settings(settings: Mapping[str, Any]) -> WidgetSettings:
         widgets_path=values["PYODIDE_WIDGETS_PATH"],
         compress_cache=values["PYODIDE_COMPRESS_CACHE"],
         brotli_quality=values["PYODIDE_BROTLI_QUALITY"],
+        trim_stdlib=values["PYODIDE_TRIM_STDLIB"],
     )
