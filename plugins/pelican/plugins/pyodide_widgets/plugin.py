@@ -2,10 +2,11 @@
 
 1. ``initialized``: add the ``widget`` directive to Markdown (it leaves placeholders).
 2. start (core): read and check the settings.
-3. content (core, after the demos' step): compute each widget's static result in
-   CPython, publish its code, weights, the loader, the worker and the Pyodide
-   runtime, and fill the placeholders with the widget HTML; mark the content
-   ``has_widgets``.
+3. content (core, after the demos' step): check every widget against the
+   contract and compute its static result in CPython; publish the Pyodide
+   runtime, the trimmed standard library, the worker and the loader; fill the
+   placeholders with the widget HTML (with the byte figure of a first run, as
+   the Footprint page counts it); mark the content ``has_widgets``.
 4. ``feed_generated``: feed entries keep the static result, lose the controls.
 """
 
@@ -13,17 +14,21 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from pelican import signals
+from pelican.plugins.footprint.settings import FootprintSettings
 from plugin_core import build as core
 from plugin_core import placeholders, problems
 from plugin_core.build import Build, MissingLinkError, Step
+from plugin_core.compression import BROTLI, file_transfer_size
 from plugin_core.demo_link import DemoBuild
 from plugin_core.directives import add_directive
-from plugin_core.publishing import hashed_name, publish_bytes
+from plugin_core.publishing import hashed_name, publish_bytes, publish_file
 
-from . import feeds, render, runtime, widget_modules
+from . import contract, feeds, render, runtime, stdlib, widget_modules
+from .contract import CheckedWidget
 from .directive import KIND, WidgetRequest, make_handler
 from .settings import WidgetSettings, read_settings
 
@@ -63,15 +68,49 @@ def model_weights(request: WidgetRequest, demos: DemoBuild) -> Path:
     return Path(path)
 
 
-class SiteWidgets:
-    """Renders the widgets of one build and publishes what they need, once each."""
+@dataclass(frozen=True)
+class PreparedWidget:
+    """A widget that keeps the contract, with the files the browser fetches for it."""
 
-    def __init__(self, config: WidgetSettings, output_dir: Path, demos: DemoBuild) -> None:
+    checked: CheckedWidget
+    code: bytes
+    weights: bytes
+    true_label: str | None
+
+
+def prepare(config: WidgetSettings, request: WidgetRequest, demos: DemoBuild) -> PreparedWidget:
+    """Import the widget, read its weights, check the contract on the sample input."""
+    module = widget_modules.load(config.widgets_path, request.name)
+    weights_bytes = model_weights(request, demos).read_bytes()
+    try:
+        weights = json.loads(weights_bytes)
+    except ValueError as error:
+        raise WidgetBuildError(
+            f"{request.model} wrote a '{request.artifact}' that is not JSON: {error}"
+        ) from None
+    try:
+        checked = contract.check_widget(module, weights)
+    except contract.ContractError as error:
+        raise WidgetBuildError(
+            f"widgets/{request.name}.py: {error}. See README, 'The widget contract'."
+        ) from None
+    sample = weights.get("sample") if isinstance(weights, dict) else None
+    true_label = sample.get("true_label") if isinstance(sample, dict) else None
+    code = widget_modules.module_path(config.widgets_path, request.name).read_bytes()
+    return PreparedWidget(checked, code, weights_bytes, true_label)
+
+
+class SiteWidgets:
+    """The widgets of one build: checked first, then the runtime, then each page's HTML."""
+
+    def __init__(self, config: WidgetSettings, output_dir: Path, demos: DemoBuild, encoding: str) -> None:
         self.config = config
         self.output_dir = output_dir
         self.demos = demos
-        self.published_runtime: runtime.PublishedRuntime | None = None
-        self.runtime_version: str | None = None
+        self.encoding = encoding
+        self.prepared: dict[tuple[str, str, str], PreparedWidget | str] = {}
+        self.runtime_bytes: int | None = None  # runtime + worker, compressed, what a first run fetches
+        self.loader: str | None = None
         self.rendered = 0
 
     def _publish(self, stem: str, suffix: str, data: bytes) -> str:
@@ -80,49 +119,121 @@ class SiteWidgets:
         publish_bytes(data, self.output_dir / relative, self.config.brotli_quality)
         return relative
 
-    def _runtime(self) -> None:
-        if self.config.self_hosted and self.published_runtime is None:
+    def _sent(self, relative: str) -> int:
+        """Bytes a server sends for a published file, as the Footprint page counts them."""
+        return file_transfer_size(self.output_dir / relative, self.encoding)
+
+    def prepare_all(self, requests: list[WidgetRequest]) -> None:
+        """Check every widget once (by name, model and artifact); a failure is kept as its message."""
+        for request in requests:
+            key = (request.name, request.model, request.artifact)
+            if key in self.prepared:
+                continue
+            try:
+                self.prepared[key] = prepare(self.config, request, self.demos)
+            except (WidgetBuildError, widget_modules.WidgetCodeError) as error:
+                self.prepared[key] = str(error)
+
+    def publish_runtime(self, first: WidgetRequest) -> None:
+        """The runtime, the (trimmed) standard library, the worker and the loader."""
+        good = {key: p for key, p in self.prepared.items() if isinstance(p, PreparedWidget)}
+        if not good:
+            return
+        stdlib_url = None
+        files: list[str] = []
+        if self.config.self_hosted:
             try:
                 found = runtime.find_runtime(self.config.npm_package)
             except runtime.RuntimeMissingError as error:
-                raise WidgetBuildError(str(error)) from None
-            self.published_runtime = runtime.publish_runtime(
-                found, self.output_dir, self.config.compress_cache, self.config.brotli_quality
+                problems.report(first.source_path, first.line, str(error))
+                return
+            trim = self.config.trim_stdlib
+            published = runtime.publish_runtime(
+                found,
+                self.output_dir,
+                self.config.compress_cache,
+                self.config.brotli_quality,
+                with_stdlib=not trim,
             )
+            files = [found.folder + name for name in published.sizes]
+            if trim:
+                try:
+                    stdlib_url = self._publish_stdlib(found, good)
+                except stdlib.StdlibError as error:
+                    problems.report(first.source_path, first.line, f"widgets: {error}")
+                    return
+                files.append(stdlib_url)
+            index_url, lock = found.folder, runtime.trimmed_lock(found)
+        else:
+            index_url, lock = self.config.base_url, None
+        worker = (STATIC / "worker.mjs").read_text(encoding="utf-8")
+        bootstrap = (STATIC / "bootstrap.py").read_text(encoding="utf-8")
+        worker = worker.replace("__PW_BOOTSTRAP__", json.dumps(bootstrap))
+        worker_path = self._publish("worker", "mjs", worker.encode("utf-8"))
+        files.append(worker_path)
+        if self.config.self_hosted:
+            self.runtime_bytes = sum(self._sent(path) for path in files)
+        options = {
+            "indexURL": index_url,
+            "stdLibURL": stdlib_url,
+            "timeout": self.config.load_timeout,
+            "packages": list(self.config.packages),
+            "lockFileContents": lock,
+        }
+        loader_config = {
+            "runtimes": {
+                "pyodide": {"worker": worker_path.removeprefix(f"{WIDGETS_FOLDER}/"), "options": options}
+            },
+            "watts": render.ASSUMED_DEVICE_WATTS,
+        }
+        loader = (STATIC / "loader.mjs").read_text(encoding="utf-8")
+        loader = loader.replace("__PW_CONFIG__", json.dumps(loader_config, separators=(",", ":")))
+        self.loader = self._publish("loader", "mjs", loader.encode("utf-8"))
+
+    def _publish_stdlib(self, found: runtime.Runtime, good: dict) -> str:
+        traced = [
+            stdlib.TracedWidget(name, p.code.decode("utf-8"), p.weights.decode("utf-8"), p.checked.sample)
+            for (name, _model, _artifact), p in sorted(good.items())
+        ]
+        zipped = stdlib.trimmed_stdlib(found, traced, self.config.compress_cache)
+        relative = hashed_name(f"{WIDGETS_FOLDER}/python_stdlib.zip", zipped.read_bytes())
+        publish_file(
+            zipped, self.output_dir / relative, self.config.compress_cache, self.config.brotli_quality
+        )
+        return relative
 
     def render(self, request: WidgetRequest, dom_id: str) -> str:
         """The widget's HTML, or an error box after reporting the problem."""
-        try:
-            self._runtime()
-            module = widget_modules.load(self.config.widgets_path, request.name)
-            weights_bytes = model_weights(request, self.demos).read_bytes()
-            weights = json.loads(weights_bytes)
-            sample = module.sample_input(weights)
-            result = module.predict(weights, sample)
-            summary = module.describe(result)
-        except (WidgetBuildError, widget_modules.WidgetCodeError) as error:
-            return self._broken(request, str(error))
-        except Exception as error:  # the widget's own code failed on the sample input
-            return self._broken(
-                request,
-                f"widgets/{request.name}.py failed on its sample input: {type(error).__name__}: {error}",
-            )
-        code = widget_modules.module_path(self.config.widgets_path, request.name).read_bytes()
-        true_label = weights.get("sample", {}).get("true_label")
+        prepared = self.prepared[(request.name, request.model, request.artifact)]
+        if isinstance(prepared, str):
+            return self._broken(request, prepared)
+        if self.loader is None:  # the runtime could not be published: reported already
+            return render.render_broken(request.name, "the widget runtime could not be published (see above)")
+        checked = prepared.checked
+        code_url = self._publish(request.name, "py", prepared.code)
+        weights_url = self._publish(f"{request.name}-weights", "json", prepared.weights)
+        download = None
+        if self.runtime_bytes is not None:
+            download = self.runtime_bytes + self._sent(code_url) + self._sent(weights_url)
         view = render.WidgetView(
             dom_id=dom_id,
             name=request.name,
-            title=module.TITLE,
-            explanation=module.EXPLANATION,
+            runtime="pyodide",
+            title=checked.title,
+            explanation=checked.explanation,
             caption=request.caption,
-            input_spec=module.INPUT,
-            sample=sample,
-            sample_note=f"a held-out test example labelled {true_label}" if true_label else "a sample input",
-            result=result,
-            summary=summary,
-            code_url=self._publish(request.name, "py", code),
-            weights_url=self._publish(f"{request.name}-weights", "json", weights_bytes),
-            download_hint=self._download_hint(),
+            input_spec=checked.input_spec,
+            sample=checked.sample,
+            sample_note=(
+                f"a held-out test example labelled {prepared.true_label}"
+                if prepared.true_label
+                else "a sample input"
+            ),
+            result=checked.result,
+            summary=checked.summary,
+            code_url=code_url,
+            weights_url=weights_url,
+            download_bytes=download,
         )
         self.rendered += 1
         return render.render_widget(view)
@@ -142,33 +253,6 @@ class SiteWidgets:
         problems.report(request.source_path, request.line, f"widget '{request.name}': {message}")
         return render.render_broken(request.name, message)
 
-    def _download_hint(self) -> str:
-        if self.published_runtime is None:
-            return ""
-        return f"about {self.published_runtime.total('br') / 1e6:.1f} MB"
-
-    def publish_scripts(self) -> str:
-        """Publish the worker and the loader (config baked in); return the loader's path."""
-        worker = (STATIC / "worker.mjs").read_bytes()
-        worker_name = hashed_name("worker.mjs", worker)
-        self._publish("worker", "mjs", worker)
-        if self.config.self_hosted:
-            found = self.published_runtime.runtime
-            index_url, lock = found.folder, runtime.trimmed_lock(found)
-        else:
-            index_url, lock = self.config.base_url, None
-        loader_config = {
-            "indexURL": index_url,
-            "timeout": self.config.load_timeout,
-            "packages": list(self.config.packages),
-            "lockFileContents": lock,
-            "watts": render.ASSUMED_DEVICE_WATTS,
-        }
-        loader = (STATIC / "loader.mjs").read_text(encoding="utf-8")
-        loader = loader.replace("__PW_CONFIG__", json.dumps(loader_config, separators=(",", ":")))
-        loader = loader.replace("__PW_WORKER__", worker_name)
-        return self._publish("loader", "mjs", loader.encode("utf-8"))
-
 
 def build_widgets(build: Build, generators) -> None:
     contents = [c for c in build.contents if placeholders.find(KIND, c._content)]
@@ -182,12 +266,17 @@ def build_widgets(build: Build, generators) -> None:
             for payload in placeholders.find(KIND, content._content):
                 problems.report(payload["source_path"], payload["line"], str(error))
         demos = DemoBuild()
-    site = SiteWidgets(config, Path(generators[0].settings["OUTPUT_PATH"]), demos)
+    footprint = build.find(FootprintSettings)
+    encoding = footprint.encoding if footprint else BROTLI
+    site = SiteWidgets(config, Path(generators[0].settings["OUTPUT_PATH"]), demos, encoding)
+    requests = [WidgetRequest(**p) for c in contents for p in placeholders.find(KIND, c._content)]
+    site.prepare_all(requests)
+    site.publish_runtime(requests[0])
     for content in contents:
         site.render_all(content)
         content.has_widgets = True
     if site.rendered:
-        generators[0].context["PYODIDE_WIDGETS_LOADER"] = site.publish_scripts()
+        generators[0].context["PYODIDE_WIDGETS_LOADER"] = site.loader
         logger.info("pyodide_widgets: %d widget(s) in %d page(s)", site.rendered, len(contents))
 
 
