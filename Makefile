@@ -10,7 +10,7 @@ PUBLISHCONF := publishconf.py
 PORT ?= 8000
 PELICANOPTS ?=
 
-.PHONY: help html regenerate serve devserver clean publish test lint bench install install-test chromium
+.PHONY: help html regenerate serve devserver clean publish test lint bench install install-test chromium widget
 
 help:
 	@echo "make html        install what is needed (.venv, npm packages) and build the site into $(OUTPUTDIR)/"
@@ -20,6 +20,7 @@ help:
 	@echo "make test        install the test tools (and Debian's chromium) and run the whole suite"
 	@echo "make bench       run the benchmarks in bench/"
 	@echo "make clean       remove $(OUTPUTDIR)/"
+	@echo "make widget NAME=x  write a starter widget (widgets/x.py) and its training demo"
 
 # The virtualenv is rebuilt when the pinned requirements change. The plugins are
 # installed from this checkout in editable mode, as Pelican namespace plugins.
@@ -59,6 +60,10 @@ publish: install
 
 clean:
 	rm -rf $(OUTPUTDIR)
+
+widget: install
+	@test -n "$(NAME)" || { echo "usage: make widget NAME=<name>"; exit 2; }
+	$(PYTHON) -m pelican.plugins.pyodide_widgets.starter "$(NAME)"
 
 # Browser tests need Debian's chromium; as root we install it, otherwise we say how.
 chromium:
