@@ -26,6 +26,7 @@ from plugin_core.compression import BROTLI, file_transfer_size
 from plugin_core.demo_link import DemoBuild
 from plugin_core.directives import add_directive
 from plugin_core.publishing import hashed_name, publish_bytes, publish_file
+from plugin_core.watch import watch
 
 from . import contract, feeds, render, runtime, stdlib, widget_modules
 from .contract import CheckedWidget
@@ -259,6 +260,7 @@ def build_widgets(build: Build, generators) -> None:
     if not contents:
         return
     config = build.find(WidgetSettings)
+    watch(build, config.widgets_path)  # `make devserver` rebuilds when a widget's code changes
     try:
         demos = build.require(DemoBuild, "the '::: widget' blocks", "measured_demos")
     except MissingLinkError as error:
