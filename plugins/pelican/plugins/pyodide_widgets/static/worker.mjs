@@ -48,7 +48,8 @@ new PerformanceObserver((list) => {
     const name = runtimeFile(entry.name);
     if (!name) continue;
     const problem = entryProblem(fileName(entry.name), entry);
-    if (problem) onRuntimeProblem(problem);
+    // Resource Timing hides most content types: ask the server for the exact words.
+    if (problem) diagnose([entry.name], problem).then((message) => onRuntimeProblem(message));
     seenFiles.add(name);
     onRuntimeFile();
   }
