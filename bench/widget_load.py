@@ -1,47 +1,57 @@
-"""What a Pyodide widget costs a reader: bytes before and after the click, and time to result.
+"""What a Pyodide widget costs a reader, route by route: bytes after the click and time to result.
 
-Builds the sample site, serves it the way the README recommends (precompressed
-``.br`` twins, ``immutable`` caching for the versioned runtime folder) and drives
-headless Debian chromium:
+Each route is a build of the sample site; all are measured in the same run,
+served the way the README recommends (precompressed ``.br`` twins, ``immutable``
+caching for the versioned folders) by a host that counts the body bytes it
+sends, and driven with headless Debian chromium:
 
-- bytes before the click (page, CSS, loader) and after it (runtime, worker, widget code);
-- click-to-result, cold (fresh browser profile) and warm (the same on-disk profile,
-  relaunched, so the runtime comes from the HTTP cache; no request interception,
-  which would disable that cache);
-- second run on the same page (the worker and interpreter are reused).
+- bytes after the click: what the server sent from the click to the result
+  (compressed bodies, headers excluded), cold;
+- cold, local: a fresh browser profile, click to result;
+- cold, throttled: the same through one shared 20 Mbit/s link with 40 ms per
+  request (shaped by the server, so the worker's requests are shaped too);
+- warm: the same on-disk profile relaunched (second visit: HTTP cache and V8's
+  wasm code cache), click to result;
+- second run on the same page.
 
-Medians over ``--runs`` (at least 5), with warm/cold and second/cold ratios from
-the same run.
+Routes: ``before`` is the code of ``--before`` (default: the commit this
+branch started from) built from a ``git archive`` export; ``full-stdlib`` is
+this code with ``PYODIDE_TRIM_STDLIB = False``; ``trimmed`` is this code as
+shipped. Medians over ``--runs`` (at least 5) with min-max, and ratios to
+``before``.
 
-    .venv/bin/python bench/widget_load.py [--runs 5]
+    .venv/bin/python bench/widget_load.py [--runs 5] [--routes before,full-stdlib,trimmed]
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
+import io
+import json
+import os
 import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
-import threading
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
-# The same browser, flags and MIME types as the browser tests.
-from tests.helpers import CHROMIUM, CHROMIUM_ARGS, MIME_TYPES  # noqa: E402
+# The same browser, flags, MIME types and host as the browser tests.
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, serve_precompressed  # noqa: E402
 
 POST = "issues/small-models/"
 WIDGET = "#widget-digits-1"
+BEFORE = "89dba18"  # main when issue 12 started: wrapped fetch, full standard library
+THROTTLE = (20e6 / 8, 0.040)  # 20 Mbit/s, 40 ms per request
 
 # Click the button and resolve with the milliseconds until the live result is in the page.
 CLICK_TO_RESULT = """async (selector) => {
-  const box = document.querySelector(`${selector} .pw-output`);
+  const box = document.querySelector(`${selector} .pw-result, ${selector} .pw-output`);
   const before = box.dataset.pwRuns;
   const start = performance.now();
   document.querySelector(`${selector} .pw-run`).click();
@@ -57,130 +67,114 @@ CLICK_TO_RESULT = """async (selector) => {
   });
   return performance.now() - start;
 }"""
-PAGE_BYTES = """() => [
-  ...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource"),
-].reduce((sum, e) => sum + e.transferSize, 0)"""
 
 
-class StaticHost(http.server.SimpleHTTPRequestHandler):
-    """Serves `.br` twins to browsers that accept brotli; versioned files cached for a year."""
-
-    def guess_type(self, path: str) -> str:  # type: ignore[override]
-        return MIME_TYPES.get(Path(str(path)).suffix) or super().guess_type(path)
-
-    def send_head(self):  # noqa: ANN201 (http.server's protocol)
-        self._cached = False
-        path = Path(self.translate_path(self.path))
-        twin = path.with_name(path.name + ".br")
-        if path.is_file() and twin.is_file() and "br" in self.headers.get("Accept-Encoding", ""):
-            handle = twin.open("rb")
-            self.send_response(200)
-            self.send_header("Content-Type", self.guess_type(str(path)))
-            self.send_header("Content-Encoding", "br")
-            self.send_header("Content-Length", str(twin.stat().st_size))
-            self._cache_headers()
-            self.end_headers()
-            return handle
-        return super().send_head()
-
-    def end_headers(self) -> None:
-        if not getattr(self, "_cached", False):
-            self._cache_headers()
-        super().end_headers()
-
-    def _cache_headers(self) -> None:
-        self._cached = True
-        versioned = self.path.startswith("/pyodide/") or "/widgets/" in self.path
-        self.send_header("Cache-Control", "public, max-age=31536000, immutable" if versioned else "no-cache")
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002
-        pass
-
-
-def build(output: Path, demo_cache: Path) -> None:
-    if (PROJECT / "_demo_cache").is_dir():
+def build(source: Path, output: Path, demo_cache: Path, settings: dict) -> None:
+    if (PROJECT / "_demo_cache").is_dir() and not demo_cache.exists():
         shutil.copytree(PROJECT / "_demo_cache", demo_cache)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pelican",
-            "content",
-            "-o",
-            str(output),
-            "-s",
-            "pelicanconf.py",
-            "-q",
-            "-e",
-            f'DEMOS_CACHE_PATH="{demo_cache}"',
-        ],
-        cwd=PROJECT,
-        check=True,
-    )
+    overrides = [f"{key}={json.dumps(value)}" for key, value in settings.items()]
+    overrides.append(f"DEMOS_CACHE_PATH={json.dumps(str(demo_cache))}")
+    overrides.append("DEMOS_PRUNE=false")  # the routes share one demo cache
+    overrides.append(f"PYODIDE_NPM_PACKAGE={json.dumps(str(PROJECT / 'node_modules' / 'pyodide'))}")
+    overrides.append(f"PYODIDE_COMPRESS_CACHE={json.dumps(str(PROJECT / '.cache' / 'pyodide_widgets'))}")
+    env = {**os.environ, "PYTHONPATH": str(source / "plugins")}  # the route's own plugins first
+    command = [sys.executable, "-m", "pelican", "content", "-o", str(output), "-s", "pelicanconf.py", "-q"]
+    subprocess.run([*command, "-e", *overrides], cwd=source, env=env, check=True)
 
 
-def one_visit(context, url: str, second_run: bool = False) -> dict:
+def export(commit: str, target: Path) -> Path:
+    archive = subprocess.run(["git", "archive", commit], cwd=PROJECT, capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(target, filter="data")
+    return target
+
+
+def one_visit(context, url: str, sent: list, second_run: bool = False) -> dict:
     page = context.new_page()
     page.goto(url + POST)
     page.wait_for_load_state("networkidle")
-    before = page.evaluate(PAGE_BYTES)
+    before = len(sent)
     ms = page.evaluate(CLICK_TO_RESULT, WIDGET)
-    after = int(page.get_attribute(f"{WIDGET} .pw-cost", "data-pw-bytes"))
-    result = {"before": before, "after": after, "ms": ms}
+    result = {"bytes": sum(size for _, size in sent[before:]), "ms": ms}
     if second_run:
         result["second_ms"] = page.evaluate(CLICK_TO_RESULT, WIDGET)
     page.close()
     return result
 
 
+def measure(playwright, output: Path, scratch: Path, runs: int, name: str) -> dict[str, list[dict]]:
+    rows: dict[str, list[dict]] = {"cold": [], "throttled": [], "warm": []}
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    for throttle, kind in ((None, "cold"), (THROTTLE, "throttled")):
+        with serve_precompressed(output, throttle) as (url, sent):
+            for _ in range(runs):
+                context = browser.new_context()
+                rows[kind].append(one_visit(context, url, sent, second_run=kind == "cold"))
+                context.close()
+                print(f"widget_load: {name} {kind} {rows[kind][-1]}", file=sys.stderr)
+    browser.close()
+    with serve_precompressed(output) as (url, sent):
+        for index in range(runs):
+            profile = scratch / f"profile-{name}-{index}"
+            for _visit in ("prime", "measure"):
+                context = playwright.chromium.launch_persistent_context(
+                    profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+                )
+                result = one_visit(context, url, sent)
+                context.close()
+            rows["warm"].append(result)
+            print(f"widget_load: {name} warm {result}", file=sys.stderr)
+    return rows
+
+
+def spread(values: list[float], unit: str, scale: float = 1.0, digits: int = 2) -> str:
+    points = (min(values), statistics.median(values), max(values))
+    low, mid, high = (f"{v / scale:.{digits}f}" for v in points)
+    return f"{mid} {unit} ({low}-{high})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--before", default=BEFORE, help="commit of the 'before' route")
+    parser.add_argument("--routes", default="before,full-stdlib,trimmed")
     args = parser.parse_args()
     runs = max(args.runs, 5)
-    with tempfile.TemporaryDirectory() as scratch:
-        scratch_path = Path(scratch)
-        print("widget_load: building the sample site", file=sys.stderr)
-        build(scratch_path / "output", scratch_path / "demo_cache")
-        handler = functools.partial(StaticHost, directory=str(scratch_path / "output"))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        url = f"http://127.0.0.1:{server.server_address[1]}/"
-        cold, warm = [], []
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for _ in range(runs):
-                context = browser.new_context()
-                cold.append(one_visit(context, url, second_run=True))
-                print(f"widget_load: cold {cold[-1]}", file=sys.stderr)
-                context.close()
-            browser.close()
-            for index in range(runs):
-                profile = scratch_path / f"profile-{index}"
-                for _visit in ("prime", "measure"):
-                    context = playwright.chromium.launch_persistent_context(
-                        profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-                    )
-                    result = one_visit(context, url)
-                    context.close()
-                warm.append(result)
-                print(f"widget_load: warm {result}", file=sys.stderr)
-        server.shutdown()
+    routes = {
+        "before": (None, {}),
+        "full-stdlib": (PROJECT, {"PYODIDE_TRIM_STDLIB": False}),
+        "trimmed": (PROJECT, {}),
+    }
+    chosen = [name for name in args.routes.split(",") if name]
+    results = {}
+    with tempfile.TemporaryDirectory() as scratch_name, sync_playwright() as playwright:
+        scratch = Path(scratch_name)
+        for name in chosen:
+            source, settings = routes[name]
+            if source is None:
+                source = export(args.before, scratch / "before-source")
+            print(f"widget_load: building route {name}", file=sys.stderr)
+            output = scratch / f"output-{name}"
+            build(source, output, scratch / "demo_cache", settings)
+            results[name] = measure(playwright, output, scratch, runs, name)
 
-    def med(rows: list[dict], key: str) -> float:
-        return statistics.median(row[key] for row in rows)
-
-    print(f"widget_load: {POST}{WIDGET}, headless {CHROMIUM}, medians of {runs} runs, .br served")
-    print(f"  bytes before the click        {med(cold, 'before') / 1e3:10.1f} kB")
-    print(f"  bytes after the click (cold)  {med(cold, 'after') / 1e6:10.2f} MB")
-    print(f"  bytes after the click (warm)  {med(warm, 'after') / 1e3:10.1f} kB")
-    print(f"  click to result, cold         {med(cold, 'ms'):10.0f} ms")
-    warm_ratio = med(warm, "ms") / med(cold, "ms")
-    print(f"  click to result, warm         {med(warm, 'ms'):10.0f} ms   ({warm_ratio:.2f} x cold)")
-    print(
-        f"  second run, same page         {med(cold, 'second_ms'):10.1f} ms   "
-        f"({med(cold, 'second_ms') / med(cold, 'ms'):.4f} x cold)"
-    )
+    print(f"widget_load: {POST}{WIDGET}, headless {CHROMIUM}, medians of {runs} runs (min-max), .br served")
+    print("| route | bytes after the click | cold, local | cold, 20 Mbit/s 40 ms | warm | second run |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    base = results.get("before")
+    for name, rows in results.items():
+        cold = [r["ms"] for r in rows["cold"]]
+        ratio = ""
+        if base and name != "before":
+            before_ms = statistics.median(r["ms"] for r in base["cold"])
+            ratio = f" [{statistics.median(cold) / before_ms:.2f}x before]"
+        print(
+            f"| {name} | {spread([r['bytes'] for r in rows['cold']], 'MB', 1e6)} "
+            f"| {spread(cold, 's', 1e3)}{ratio} "
+            f"| {spread([r['ms'] for r in rows['throttled']], 's', 1e3)} "
+            f"| {spread([r['ms'] for r in rows['warm']], 's', 1e3)} "
+            f"| {spread([r['second_ms'] for r in rows['cold']], 'ms', 1, 1)} |"
+        )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ def hand_drawn() -> list[tuple[str, str, list[int]]]:
     """(true digit, how it was drawn, 64 cells) for each drawing in the committed file."""
     drawings = []
     for block in DRAWINGS.read_text(encoding="utf-8").split("\n\n"):
-        lines = [line for line in block.strip().splitlines() if not line.startswith("#")]
+        lines = [line for line in block.strip().splitlines() if not line.startswith("# ")]
         if not lines:
             continue
         head, rows = lines[0], lines[1:]

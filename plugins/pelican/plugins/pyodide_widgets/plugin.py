@@ -148,7 +148,8 @@ class SiteWidgets:
             except runtime.RuntimeMissingError as error:
                 problems.report(first.source_path, first.line, str(error))
                 return
-            trim = self.config.trim_stdlib
+            # Packages may import any module, and the trace cannot load them: keep the whole library.
+            trim = self.config.trim_stdlib and not self.config.packages
             published = runtime.publish_runtime(
                 found,
                 self.output_dir,

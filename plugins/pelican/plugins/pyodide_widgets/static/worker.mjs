@@ -43,30 +43,27 @@ const runtimeFile = (url) => RUNTIME_FILES.find((name) => fileName(url).startsWi
 // the download stage is over and Python is starting, even while loadPyodide still runs.
 // The entry also tells a missing file or a .wasm sent with the wrong type, which would
 // otherwise make loadPyodide hang or fall back to a slow, uncached compile.
+// Only the first entry of each file per start counts (a HEAD from diagnose() adds more).
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
     const name = runtimeFile(entry.name);
-    if (!name) continue;
-    const problem = entryProblem(fileName(entry.name), entry);
-    // Resource Timing hides most content types: ask the server for the exact words.
-    if (problem) diagnose([entry.name], problem).then((message) => onRuntimeProblem(message));
+    if (!name || seenFiles.has(name)) continue;
     seenFiles.add(name);
+    checkEntry(fileName(entry.name), entry);
     onRuntimeFile();
   }
 }).observe({ type: "resource", buffered: true });
 
-function entryProblem(name, entry) {
+function checkEntry(name, entry) {
   if (entry.responseStatus >= 400) {
-    return (
+    onRuntimeProblem(
       `Could not download ${name} (HTTP ${entry.responseStatus}). ` +
-      "The site may be published incompletely; please tell its author."
+        "The site may be published incompletely; please tell its author.",
     );
+  } else if (name.endsWith(".wasm") && entry.contentType !== "application/wasm") {
+    // Resource Timing hides most types (""): ask the server, and speak only of a real problem.
+    diagnose([entry.name], null).then((problem) => problem && onRuntimeProblem(problem));
   }
-  const type = entry.contentType;
-  if (name.endsWith(".wasm") && entry.responseStatus === 200 && type !== undefined && type !== "application/wasm") {
-    return wrongType(name, type || "none");
-  }
-  return null;
 }
 
 const wrongType = (name, type) =>
