@@ -185,10 +185,10 @@ def test_contract_mistakes_are_content_errors_naming_the_post_and_the_widget(tmp
     assert "Traceback" not in log
     assert "widget 'unitless'" not in log
     assert (
-        "contract.md:8: widget 'dictsample': widgets/dictsample.py: sample_input(weights) must return "
+        "contract.md:11: widget 'dictsample': widgets/dictsample.py: sample_input(weights) must return "
         "a list of 4 numbers, one per slider in the order of INPUT['fields'], got dict" in log
     )
-    assert "contract.md:12: widget 'dictprobs': widgets/dictprobs.py: predict(weights, inputs) must" in log
+    assert "contract.md:15: widget 'dictprobs': widgets/dictprobs.py: predict(weights, inputs) must" in log
     assert "'probabilities' is dict, not a non-empty list" in log
     assert "See README, 'The widget contract'" in log
 
