@@ -10,7 +10,7 @@ PUBLISHCONF := publishconf.py
 PORT ?= 8000
 PELICANOPTS ?=
 
-.PHONY: help html regenerate serve devserver clean publish test lint bench install install-test chromium java email send-email
+.PHONY: help html regenerate serve devserver clean publish test lint bench install install-test chromium java email send-email widget
 
 help:
 	@echo "make html        install what is needed (.venv, npm packages) and build the site into $(OUTPUTDIR)/"
@@ -22,6 +22,7 @@ help:
 	@echo "make email       build the published site and each issue as an email in $(OUTPUTDIR)/email/ (ISSUE=<slug>: one)"
 	@echo "make send-email  ISSUE=<slug>: dry run of sending it to the subscriber list; CONFIRM=yes sends"
 	@echo "make clean       remove $(OUTPUTDIR)/"
+	@echo "make widget NAME=x  write a starter widget (widgets/x.py) and its training demo"
 
 # The virtualenv is rebuilt when the pinned requirements change. The plugins are
 # installed from this checkout in editable mode, as Pelican namespace plugins.
@@ -47,20 +48,25 @@ install-test: install $(VENV)/.installed-test chromium java
 html: install
 	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
 
+# Pelican's autoreload, also watching demos/, widgets/ and the demos' data files.
 regenerate: install
-	$(PELICAN) -r $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
+	$(PYTHON) -m plugin_core.autoreload -r $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
 
 serve: install
 	$(PELICAN) -l $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -p $(PORT) $(PELICANOPTS)
 
 devserver: install
-	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -p $(PORT) $(PELICANOPTS)
+	$(PYTHON) -m plugin_core.autoreload -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -p $(PORT) $(PELICANOPTS)
 
 publish: install
 	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) $(PELICANOPTS)
 
 clean:
 	rm -rf $(OUTPUTDIR)
+
+widget: install
+	@test -n "$(NAME)" || { echo "usage: make widget NAME=<name>"; exit 2; }
+	$(PYTHON) -m pelican.plugins.pyodide_widgets.starter "$(NAME)"
 
 # Browser tests need Debian's chromium; as root we install it, otherwise we say how.
 chromium:

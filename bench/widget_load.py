@@ -1,52 +1,58 @@
-"""What a widget costs a reader on each runtime: bytes before and after the click, time to result.
+"""What a widget costs a reader, route by route and on each runtime: bytes after the click, time to result.
 
-Builds the sample site, serves it the way the README recommends (precompressed
-``.br`` twins, ``immutable`` caching for the versioned runtime folders) and drives
-headless Debian chromium on the same model, the digits reader, on both runtimes
-of the sample issue (Pyodide: ``#widget-digits-1``, MicroPython: ``#widget-digits-2``):
+Each route is a build of the sample site; all are measured in the same run,
+served the way the README recommends (precompressed ``.br`` twins, ``immutable``
+caching for the versioned folders) by a host that counts the body bytes it
+sends, and driven with headless Debian chromium:
 
-- bytes before the click (page, CSS, loader) and after it (runtime, worker, widget code);
-- click-to-result, cold (fresh browser profile), on localhost and throttled with
-  Chromium's network emulation (20 Mbit/s each way, 40 ms round trip);
-- click-to-result warm (the same on-disk profile, relaunched, so the runtime comes
-  from the HTTP cache; no request interception, which would disable that cache);
-- second run on the same page (the worker and interpreter are reused).
+- bytes after the click: what the server sent from the click to the result
+  (compressed bodies, headers excluded), cold;
+- cold, local: a fresh browser profile, click to result;
+- cold, throttled: the same through one shared 20 Mbit/s link with 40 ms per
+  request (shaped by the server, so the worker's requests are shaped too);
+- warm: the same on-disk profile relaunched (second visit: HTTP cache and V8's
+  wasm code cache), click to result;
+- second run on the same page.
 
-Runs alternate between the runtimes. Medians over ``--runs`` (at least 5) with
-their spread (min-max), the MicroPython/Pyodide ratio from the same run, and the
-issue's targets for the MicroPython widget.
+Routes: ``before`` is the code of ``--before`` (default: the commit this
+branch started from) built from a ``git archive`` export; ``full-stdlib`` is
+this code with ``PYODIDE_TRIM_STDLIB = False``; ``trimmed`` is this code as
+shipped, on Pyodide (``#widget-digits-1``); ``micropython`` is this code
+as shipped, the same model on MicroPython (``#widget-digits-2``). Medians over
+``--runs`` (at least 5) with min-max, and ratios to ``before``.
 
-    .venv/bin/python bench/widget_load.py [--runs 5]
+    .venv/bin/python bench/widget_load.py [--runs 5] [--routes before,full-stdlib,trimmed,micropython]
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
+import io
+import json
+import os
 import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
-import threading
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
-# The same browser, flags and MIME types as the browser tests.
-from tests.helpers import CHROMIUM, CHROMIUM_ARGS, MIME_TYPES  # noqa: E402
+# The same browser, flags, MIME types and host as the browser tests.
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, serve_precompressed  # noqa: E402
 
 POST = "issues/small-models/"
 WIDGETS = {"pyodide": "#widget-digits-1", "micropython": "#widget-digits-2"}
-# Chromium's network emulation: 20 Mbit/s down and up, 40 ms round trip.
-THROTTLE = {"offline": False, "latency": 40, "downloadThroughput": 2_500_000, "uploadThroughput": 2_500_000}
+BEFORE = "89dba18"  # main when issue 12 started: wrapped fetch, full standard library
+THROTTLE = (20e6 / 8, 0.040)  # 20 Mbit/s, 40 ms per request
 
 # Click the button and resolve with the milliseconds until the live result is in the page.
 CLICK_TO_RESULT = """async (selector) => {
-  const box = document.querySelector(`${selector} .pw-output`);
+  const box = document.querySelector(`${selector} .pw-result, ${selector} .pw-output`);
   const before = box.dataset.pwRuns;
   const start = performance.now();
   document.querySelector(`${selector} .pw-run`).click();
@@ -62,158 +68,120 @@ CLICK_TO_RESULT = """async (selector) => {
   });
   return performance.now() - start;
 }"""
-PAGE_BYTES = """() => [
-  ...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource"),
-].reduce((sum, e) => sum + e.transferSize, 0)"""
 
 
-class StaticHost(http.server.SimpleHTTPRequestHandler):
-    """Serves `.br` twins to browsers that accept brotli; versioned files cached for a year."""
-
-    def guess_type(self, path: str) -> str:  # type: ignore[override]
-        return MIME_TYPES.get(Path(str(path)).suffix) or super().guess_type(path)
-
-    def send_head(self):  # noqa: ANN201 (http.server's protocol)
-        self._cached = False
-        path = Path(self.translate_path(self.path))
-        twin = path.with_name(path.name + ".br")
-        if path.is_file() and twin.is_file() and "br" in self.headers.get("Accept-Encoding", ""):
-            handle = twin.open("rb")
-            self.send_response(200)
-            self.send_header("Content-Type", self.guess_type(str(path)))
-            self.send_header("Content-Encoding", "br")
-            self.send_header("Content-Length", str(twin.stat().st_size))
-            self._cache_headers()
-            self.end_headers()
-            return handle
-        return super().send_head()
-
-    def end_headers(self) -> None:
-        if not getattr(self, "_cached", False):
-            self._cache_headers()
-        super().end_headers()
-
-    def _cache_headers(self) -> None:
-        self._cached = True
-        versioned = self.path.startswith(("/pyodide/", "/micropython/")) or "/widgets/" in self.path
-        self.send_header("Cache-Control", "public, max-age=31536000, immutable" if versioned else "no-cache")
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002
-        pass
-
-
-def build(output: Path, demo_cache: Path) -> None:
-    if (PROJECT / "_demo_cache").is_dir():
+def build(source: Path, output: Path, demo_cache: Path, settings: dict) -> None:
+    if (PROJECT / "_demo_cache").is_dir() and not demo_cache.exists():
         shutil.copytree(PROJECT / "_demo_cache", demo_cache)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pelican",
-            "content",
-            "-o",
-            str(output),
-            "-s",
-            "pelicanconf.py",
-            "-q",
-            "-e",
-            f'DEMOS_CACHE_PATH="{demo_cache}"',
-        ],
-        cwd=PROJECT,
-        check=True,
-    )
+    overrides = [f"{key}={json.dumps(value)}" for key, value in settings.items()]
+    overrides.append(f"DEMOS_CACHE_PATH={json.dumps(str(demo_cache))}")
+    overrides.append("DEMOS_PRUNE=false")  # the routes share one demo cache
+    overrides.append(f"PYODIDE_NPM_PACKAGE={json.dumps(str(PROJECT / 'node_modules' / 'pyodide'))}")
+    overrides.append(f"PYODIDE_COMPRESS_CACHE={json.dumps(str(PROJECT / '.cache' / 'pyodide_widgets'))}")
+    env = {**os.environ, "PYTHONPATH": str(source / "plugins")}  # the route's own plugins first
+    command = [sys.executable, "-m", "pelican", "content", "-o", str(output), "-s", "pelicanconf.py", "-q"]
+    subprocess.run([*command, "-e", *overrides], cwd=source, env=env, check=True)
 
 
-def one_visit(context, url: str, widget: str, second_run: bool = False, throttle: bool = False) -> dict:
+def export(commit: str, target: Path) -> Path:
+    archive = subprocess.run(["git", "archive", commit], cwd=PROJECT, capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(target, filter="data")
+    return target
+
+
+def one_visit(context, url: str, sent: list, widget: str, second_run: bool = False) -> dict:
     page = context.new_page()
-    if throttle:
-        devtools = context.new_cdp_session(page)
-        devtools.send("Network.enable")
-        devtools.send("Network.emulateNetworkConditions", THROTTLE)
     page.goto(url + POST)
     page.wait_for_load_state("networkidle")
-    before = page.evaluate(PAGE_BYTES)
+    before = len(sent)
     ms = page.evaluate(CLICK_TO_RESULT, widget)
-    after = int(page.get_attribute(f"{widget} .pw-cost", "data-pw-bytes"))
-    result = {"before": before, "after": after, "ms": ms}
+    result = {"bytes": sum(size for _, size in sent[before:]), "ms": ms}
     if second_run:
         result["second_ms"] = page.evaluate(CLICK_TO_RESULT, widget)
     page.close()
     return result
 
 
-def spread(rows: list[dict], key: str, scale: float = 1.0) -> tuple[float, float, float]:
-    values = [row[key] / scale for row in rows]
-    return statistics.median(values), min(values), max(values)
+def measure(
+    playwright, output: Path, scratch: Path, runs: int, name: str, widget: str
+) -> dict[str, list[dict]]:
+    rows: dict[str, list[dict]] = {"cold": [], "throttled": [], "warm": []}
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    for throttle, kind in ((None, "cold"), (THROTTLE, "throttled")):
+        with serve_precompressed(output, throttle) as (url, sent):
+            for _ in range(runs):
+                context = browser.new_context()
+                rows[kind].append(one_visit(context, url, sent, widget, second_run=kind == "cold"))
+                context.close()
+                print(f"widget_load: {name} {kind} {rows[kind][-1]}", file=sys.stderr)
+    browser.close()
+    with serve_precompressed(output) as (url, sent):
+        for index in range(runs):
+            profile = scratch / f"profile-{name}-{index}"
+            for _visit in ("prime", "measure"):
+                context = playwright.chromium.launch_persistent_context(
+                    profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+                )
+                result = one_visit(context, url, sent, widget)
+                context.close()
+            rows["warm"].append(result)
+            print(f"widget_load: {name} warm {result}", file=sys.stderr)
+    return rows
 
 
-def cell(rows: list[dict], key: str, scale: float, digits: int) -> str:
-    median, low, high = spread(rows, key, scale)
-    return f"{median:.{digits}f} ({low:.{digits}f}-{high:.{digits}f})"
-
-
-def report(runs: int, rows: dict[str, dict[str, list[dict]]]) -> None:
-    """Both runtimes side by side: median (min-max), the ratio, the MicroPython target."""
-    lines = [
-        ("bytes before the click, kB", "cold", "before", 1e3, 1),
-        ("bytes after the click, cold, kB", "cold", "after", 1e3, 1),
-        ("bytes after the click, warm, kB", "warm", "after", 1e3, 1),
-        ("click to result, cold, localhost, ms", "cold", "ms", 1, 0),
-        ("click to result, cold, 20 Mbit/s 40 ms RTT, ms", "throttled", "ms", 1, 0),
-        ("click to result, warm, ms", "warm", "ms", 1, 0),
-        ("second run on the same page, ms", "cold", "second_ms", 1, 1),
-    ]
-    targets = {("cold", "after"): "<= 300", ("cold", "ms"): "<= 200",
-               ("throttled", "ms"): "<= 600", ("cold", "second_ms"): "<= 20"}
-    print(f"widget_load: {POST}, headless {CHROMIUM}, medians of {runs} runs (min-max), .br served")
-    print(f"  Pyodide {WIDGETS['pyodide']}, MicroPython {WIDGETS['micropython']}: same model, same code")
-    header = f"  {'measure':48} {'Pyodide':>24} {'MicroPython':>24} {'MP/Py':>7} {'target (MP)':>11}"
-    print(header)
-    for label, visit, key, scale, digits in lines:
-        py, mp = rows["pyodide"][visit], rows["micropython"][visit]
-        ratio = spread(mp, key)[0] / spread(py, key)[0] if spread(py, key)[0] else float("nan")
-        target = targets.get((visit, key), "")
-        print(f"  {label:48} {cell(py, key, scale, digits):>24} {cell(mp, key, scale, digits):>24} "
-              f"{ratio:7.3f} {target:>11}")
+def spread(values: list[float], unit: str, scale: float = 1.0, digits: int = 2) -> str:
+    points = (min(values), statistics.median(values), max(values))
+    low, mid, high = (f"{v / scale:.{digits}f}" for v in points)
+    return f"{mid} {unit} ({low}-{high})"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--before", default=BEFORE, help="commit of the 'before' route")
+    parser.add_argument("--routes", default="before,full-stdlib,trimmed,micropython")
     args = parser.parse_args()
     runs = max(args.runs, 5)
-    with tempfile.TemporaryDirectory() as scratch:
-        scratch_path = Path(scratch)
-        print("widget_load: building the sample site", file=sys.stderr)
-        build(scratch_path / "output", scratch_path / "demo_cache")
-        handler = functools.partial(StaticHost, directory=str(scratch_path / "output"))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        url = f"http://127.0.0.1:{server.server_address[1]}/"
-        rows = {runtime: {"cold": [], "throttled": [], "warm": []} for runtime in WIDGETS}
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for _ in range(runs):
-                for runtime, widget in WIDGETS.items():
-                    for visit, throttle in (("cold", False), ("throttled", True)):
-                        context = browser.new_context()
-                        rows[runtime][visit].append(one_visit(context, url, widget, not throttle, throttle))
-                        context.close()
-                        print(f"widget_load: {runtime} {visit} {rows[runtime][visit][-1]}", file=sys.stderr)
-            browser.close()
-            for index in range(runs):
-                for runtime, widget in WIDGETS.items():
-                    profile = scratch_path / f"profile-{runtime}-{index}"
-                    for _visit in ("prime", "measure"):
-                        context = playwright.chromium.launch_persistent_context(
-                            profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-                        )
-                        result = one_visit(context, url, widget)
-                        context.close()
-                    rows[runtime]["warm"].append(result)
-                    print(f"widget_load: {runtime} warm {result}", file=sys.stderr)
-        server.shutdown()
-    report(runs, rows)
+    routes = {
+        "before": (None, {}, WIDGETS["pyodide"]),
+        "full-stdlib": (PROJECT, {"PYODIDE_TRIM_STDLIB": False}, WIDGETS["pyodide"]),
+        "trimmed": (PROJECT, {}, WIDGETS["pyodide"]),
+        "micropython": (PROJECT, {}, WIDGETS["micropython"]),
+    }
+    chosen = [name for name in args.routes.split(",") if name]
+    results = {}
+    with tempfile.TemporaryDirectory() as scratch_name, sync_playwright() as playwright:
+        scratch = Path(scratch_name)
+        for name in chosen:
+            source, settings, widget = routes[name]
+            if source is None:
+                source = export(args.before, scratch / "before-source")
+            print(f"widget_load: building route {name}", file=sys.stderr)
+            output = scratch / f"output-{name}"
+            build(source, output, scratch / "demo_cache", settings)
+            results[name] = measure(playwright, output, scratch, runs, name, widget)
+
+    print(
+        f"widget_load: {POST} (Pyodide {WIDGETS['pyodide']}, MicroPython {WIDGETS['micropython']}), "
+        f"headless {CHROMIUM}, medians of {runs} runs (min-max), .br served"
+    )
+    print("| route | bytes after the click | cold, local | cold, 20 Mbit/s 40 ms | warm | second run |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    base = results.get("before")
+    for name, rows in results.items():
+        cold = [r["ms"] for r in rows["cold"]]
+        ratio = ""
+        if base and name != "before":
+            before_ms = statistics.median(r["ms"] for r in base["cold"])
+            ratio = f" [{statistics.median(cold) / before_ms:.2f}x before]"
+        print(
+            f"| {name} | {spread([r['bytes'] for r in rows['cold']], 'MB', 1e6)} "
+            f"| {spread(cold, 's', 1e3)}{ratio} "
+            f"| {spread([r['ms'] for r in rows['throttled']], 's', 1e3)} "
+            f"| {spread([r['ms'] for r in rows['warm']], 's', 1e3)} "
+            f"| {spread([r['second_ms'] for r in rows['cold']], 'ms', 1, 1)} |"
+        )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -111,6 +112,74 @@ def serve(directory: Path, mime_overrides: dict[str, str] | None = None) -> Iter
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class PrecompressedHost(http.server.SimpleHTTPRequestHandler):
+    """Serves `.br` twins as a real host does, counts the body bytes it sends, and can be slow.
+
+    Versioned files (`pyodide/`, `widgets/`) are cached for a year. `throttle`
+    = (bytes per second, seconds of latency per request) shapes every response,
+    with one bandwidth shared by all connections, like one link.
+    """
+
+    sent: list[tuple[str, int]]  # (path, body bytes), per server
+    throttle: tuple[float, float] | None = None
+    link: dict  # {"lock": threading.Lock, "free_at": float}
+
+    def guess_type(self, path: str) -> str:  # type: ignore[override]
+        return MIME_TYPES.get(Path(str(path)).suffix) or super().guess_type(path)
+
+    def send_head(self):  # noqa: ANN201 (http.server's protocol)
+        if self.throttle:
+            time.sleep(self.throttle[1])
+        path = Path(self.translate_path(self.path))
+        twin = path.with_name(path.name + ".br")
+        if path.is_file() and twin.is_file() and "br" in self.headers.get("Accept-Encoding", ""):
+            handle = twin.open("rb")
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "br")
+            self.send_header("Content-Length", str(twin.stat().st_size))
+            self.end_headers()
+            return handle
+        return super().send_head()
+
+    def end_headers(self) -> None:
+        versioned = self.path.startswith("/pyodide/") or "/widgets/" in self.path
+        self.send_header("Cache-Control", "public, max-age=31536000, immutable" if versioned else "no-cache")
+        super().end_headers()
+
+    def copyfile(self, source, outputfile) -> None:  # type: ignore[override]
+        total = 0
+        while chunk := source.read(16 * 1024):
+            if self.throttle:
+                with self.link["lock"]:
+                    start = max(time.monotonic(), self.link["free_at"])
+                    self.link["free_at"] = start + len(chunk) / self.throttle[0]
+                time.sleep(max(0.0, self.link["free_at"] - time.monotonic()))
+            outputfile.write(chunk)
+            total += len(chunk)
+        self.sent.append((self.path, total))
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002
+        pass
+
+
+@contextlib.contextmanager
+def serve_precompressed(directory: Path, throttle: tuple[float, float] | None = None):
+    """Serve `directory` as `PrecompressedHost`; yield (base URL, the list of (path, bytes) sent)."""
+    sent: list[tuple[str, int]] = []
+    link = {"lock": threading.Lock(), "free_at": 0.0}
+    handler = type("Host", (PrecompressedHost,), {"sent": sent, "throttle": throttle, "link": link})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(directory))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", sent
     finally:
         server.shutdown()
         server.server_close()

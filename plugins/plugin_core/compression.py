@@ -84,7 +84,8 @@ def file_transfer_size(path: Path, encoding: str) -> int:
     """Bytes on the wire for the file at `path`, cached by size and mtime.
 
     A precompressed sibling (`style.css.gz`) at least as new as the file is what
-    `gzip_static` / `brotli_static` send, so its size is used as it is.
+    `gzip_static` / `brotli_static` send, whatever the type (the widgets' stored,
+    uncompressed standard-library zip has one), so its size is used as it is.
     """
     stat = path.stat()
     if not is_compressible(path) or not stat.st_size:

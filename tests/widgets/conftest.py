@@ -22,6 +22,7 @@ WIDGET_POST = """\
 
     ::: demo demos/widget_digits.py
     caption: Training the digits model
+    data: widgets/digits.py
     :::
 
     ::: widget digits

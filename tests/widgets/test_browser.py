@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import MIME_TYPES, log_of, serve
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, MIME_TYPES, log_of, serve, serve_precompressed
 from tests.widgets.conftest import (
     WIDGET_POST,
     build_widget_site,
@@ -59,7 +59,7 @@ new MutationObserver((records) => {
       continue;
     }
     const node = record.target.nodeType === 1 ? record.target : record.target.parentElement;
-    const region = node && node.closest(".pw-output, .pw-error");
+    const region = node && node.closest(".pw-result, .pw-error");
     if (region && record.addedNodes.length && [...busy].some((widget) => widget.contains(region))) {
       window.__announcedWhileBusy.push(region.className);
     }
@@ -83,17 +83,28 @@ def run_widget(page, widget_id: str) -> dict:
 
 
 def runs_so_far(page, widget_id: str) -> str:
-    return page.get_attribute(f"#{widget_id} .pw-output", "data-pw-runs") or "0"
+    return page.get_attribute(f"#{widget_id} .pw-result", "data-pw-runs") or "0"
 
 
 def wait_for_result(page, widget_id: str, runs: str) -> dict:
-    """Wait until the widget has finished more runs than `runs`; return its latest result."""
+    """Wait until the widget has finished more runs than `runs` and is idle; return its latest result."""
     page.wait_for_function(
-        """([id, runs]) => (document.querySelector(`#${id} .pw-output`).dataset.pwRuns || "0") !== runs""",
+        """([id, runs]) => {
+          const widget = document.getElementById(id);
+          const done = widget.querySelector(".pw-result").dataset.pwRuns || "0";
+          return done !== runs && !widget.hasAttribute("aria-busy");
+        }""",
         arg=[widget_id, runs],
         timeout=LOAD_TIMEOUT_MS,
     )
-    return json.loads(page.get_attribute(f"#{widget_id} .pw-output", "data-pw-result"))
+    return json.loads(page.get_attribute(f"#{widget_id} .pw-result", "data-pw-result"))
+
+
+def visible_results(page, widget_id: str) -> list[str]:
+    return page.eval_on_selector_all(
+        f"#{widget_id} .pw-summary",
+        "nodes => nodes.filter((n) => n.checkVisibility()).map((n) => n.textContent)",
+    )
 
 
 def grid_input(page, widget_id: str) -> list[int]:
@@ -110,18 +121,22 @@ def test_nothing_of_pyodide_before_the_click_and_cpython_result_after(page, site
     page.wait_for_load_state("networkidle")
     assert [url for url in requests if RUNTIME in url or "worker." in url] == []
     assert page.is_visible("#widget-digits-1 .pw-run")
+    static = json.loads(page.get_attribute("#widget-digits-1 .pw-result", "data-pw-result"))
+    assert "when this page was built" in page.inner_text("#widget-digits-1 .pw-result-label")
 
     result = run_widget(page, "widget-digits-1")
     weights = published_weights(widget_site, "digits")
     sample = load_widget_module("digits").sample_input(weights)
     assert grid_input(page, "widget-digits-1") == sample
     assert result == cpython_result(widget_site, "digits", sample)
-    static = json.loads(page.get_attribute("#widget-digits-1 .pw-static-result", "data-pw-result"))
     assert result == static
     assert any(url.endswith("pyodide.asm.wasm") for url in requests)
-    live_text = page.inner_text("#widget-digits-1 .pw-output")
-    assert load_widget_module("digits").describe(result) in live_text
-    assert page.get_attribute("#widget-digits-1 .pw-output", "aria-live") == "polite"
+    # One result area: the live result replaced the build-time one, and says so.
+    assert visible_results(page, "widget-digits-1") == [load_widget_module("digits").describe(result)]
+    assert "on your device" in page.inner_text("#widget-digits-1 .pw-result-label")
+    assert page.is_hidden("#widget-digits-1 .pw-sample")
+    assert page.get_attribute("#widget-digits-1 .pw-result", "aria-live") == "polite"
+    assert page.inner_text("#widget-digits-1 .pw-run") == "Run again"
     assert page.evaluate("window.__announcedWhileBusy") == []
     cost = page.inner_text("#widget-digits-1 .pw-cost")
     assert "MB downloaded" in cost and "estimated" in cost and " J on a laptop" in cost
@@ -142,13 +157,15 @@ def test_second_run_reuses_the_worker_and_matches_cpython(page, site_url, widget
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     sliders = page.locator("#widget-iris-1 input[type=range]")
-    sliders.nth(2).fill("1.5")  # a short petal: a setosa
-    result = run_widget(page, "widget-iris-1")
+    runs = runs_so_far(page, "widget-iris-1")
+    sliders.nth(2).fill("1.5")  # a short petal: a setosa; Python is loaded, so it runs at once
+    result = wait_for_result(page, "widget-iris-1", runs)
     values = before = [float(sliders.nth(i).input_value()) for i in range(4)]
     assert result == cpython_result(widget_site, "iris", values)
     assert len(workers) == 1
     assert [url for url in requests if RUNTIME in url] == []
     assert "kB downloaded" in page.inner_text("#widget-iris-1 .pw-cost")
+    assert visible_results(page, "widget-iris-1") == [load_widget_module("iris").describe(result)]
     # Keyboard on a slider: once the model is loaded, each step runs it again.
     runs = runs_so_far(page, "widget-iris-1")
     sliders.nth(3).focus()
@@ -157,12 +174,13 @@ def test_second_run_reuses_the_worker_and_matches_cpython(page, site_url, widget
     values = [float(sliders.nth(i).input_value()) for i in range(4)]
     assert values[3] == pytest.approx(before[3] - load_widget_module("iris").INPUT["fields"][3]["step"])
     assert result == cpython_result(widget_site, "iris", values)
-    assert page.inner_text("#widget-iris-1 output[for$=petal_width]") == f"{values[3]:.1f} cm"
+    assert page.inner_text("#widget-iris-1 output[for$=petal_width]") == f"{values[3]:g} cm"
 
 
 def test_main_thread_stays_responsive_while_python_loads(page, site_url):
     page.add_init_script(WATCH_MAIN_THREAD)
     page.goto(site_url + POST)
+    size = re.search(r"downloads ([\d.]+ MB)", page.inner_text("#widget-digits-1 .pw-note")).group(1)
     page.wait_for_load_state("networkidle")
     before = page.evaluate("window.__frames")
     started = page.evaluate("performance.now()")
@@ -174,11 +192,15 @@ def test_main_thread_stays_responsive_while_python_loads(page, site_url):
     assert [d for start, d in long_tasks if start + d >= started and d > 200] == []
     # Frames kept ticking: at least one every 100 ms on average during the load.
     assert frames >= elapsed_ms / 100, (frames, elapsed_ms)
-    # Progress said what was happening and how many bytes had arrived.
+    # Progress said what was happening, stage by stage, in order.
     stages = page.evaluate("window.__stages")
-    assert any(text.startswith("Downloading the Python runtime") for text in stages), stages
-    received = [float(t.split("… ")[1].split(" ")[0]) for t in stages if "MB received" in t]
-    assert received and max(received) > 1, stages
+    assert stages[:4] == [
+        f"Step 1 of 4: Downloading Python ({size}, compressed)…",
+        "Step 2 of 4: Starting Python…",
+        "Step 3 of 4: Loading the model…",
+        "Step 4 of 4: Running the model…",
+    ], stages
+    assert page.get_attribute("#widget-digits-1", "data-pw-stages") == "download start model run"
 
 
 def test_keyboard_only_drawing_and_running(page, site_url, widget_site):
@@ -199,12 +221,13 @@ def test_keyboard_only_drawing_and_running(page, site_url, widget_site):
     page.keyboard.press("Enter")  # toggles index 10
     after = grid_input(page, "widget-digits-1")
     assert [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b] == [9, 10]
+    # Touching the grid started loading, and the result area says the drawing runs once loaded.
+    assert "Yours runs" in page.inner_text("#widget-digits-1 .pw-result-label")
     page.keyboard.press("Tab")  # "Clear the grid"
-    page.keyboard.press("Tab")  # "Run on my device"
-    assert page.evaluate("document.activeElement.textContent") == "Run on my device"
-    runs = runs_so_far(page, "widget-digits-1")
+    page.keyboard.press("Tab")  # the run button
+    assert page.evaluate("document.activeElement.classList.contains('pw-run')")
     page.keyboard.press("Enter")
-    result = wait_for_result(page, "widget-digits-1", runs)
+    result = wait_for_result(page, "widget-digits-1", "0")
     assert result == cpython_result(widget_site, "digits", after)
     assert page.evaluate("document.activeElement.classList.contains('pw-run')")
 
@@ -299,13 +322,13 @@ def test_pages_without_widgets_load_no_widget_script(page, site_url):
 def test_missing_runtime_file_ends_in_a_readable_error_and_a_retry_works(page, widget_site, tmp_path):
     page.add_init_script(WATCH_ANNOUNCEMENTS)
     broken = hardlinked_copy(widget_site, tmp_path / "site")
-    (stdlib,) = (broken / "pyodide").glob("*/python_stdlib.zip")
+    (stdlib,) = (broken / "widgets").glob("python_stdlib.*.zip")
     stdlib.unlink()
     with serve(broken) as url:
         page.goto(url + POST)
         page.click("#widget-digits-1 .pw-run")
         error = page.locator("#widget-digits-1 .pw-error")
-        error.filter(has_text="python_stdlib.zip").wait_for(timeout=LOAD_TIMEOUT_MS)
+        error.filter(has_text="python_stdlib").wait_for(timeout=LOAD_TIMEOUT_MS)
         assert "HTTP 404" in error.inner_text()
         assert page.get_attribute("#widget-digits-1 .pw-error", "role") == "alert"
         assert page.is_hidden("#widget-digits-1 .pw-progress")
@@ -384,7 +407,9 @@ def with_loader_config(site: Path, target: Path, **changes) -> Path:
     (loader,) = (copy / "widgets").glob("loader.*.mjs")
     text = loader.read_text()
     match = re.search(r"^const CONFIG = (.*);$", text, re.MULTILINE)
-    config = {**json.loads(match.group(1)), **changes}
+    config = json.loads(match.group(1))
+    options = config["runtimes"]["pyodide"]["options"]
+    options.update(changes)
     loader.unlink()  # a hard link: write a new file, leave the original alone
     loader.write_text(text[: match.start(1)] + json.dumps(config) + text[match.end(1) :])
     return copy
@@ -428,3 +453,75 @@ def test_no_webassembly_is_explained(page, site_url):
     page.goto(site_url + POST)
     page.click("#widget-digits-1 .pw-run")
     assert "needs WebAssembly" in page.inner_text("#widget-digits-1 .pw-error")
+
+
+def test_the_byte_figure_is_what_crossed_the_network(page, widget_site):
+    """Served precompressed: the live cost equals the bodies sent, and the note's figure says the same."""
+    from pelican.plugins.pyodide_widgets.render import format_bytes
+
+    with serve_precompressed(widget_site) as (url, sent):
+        page.goto(url + POST)
+        page.wait_for_load_state("networkidle")
+        before = len(sent)
+        run_widget(page, "widget-digits-1")
+        transferred = sum(size for _, size in sent[before:])
+        shown = int(page.get_attribute("#widget-digits-1 .pw-cost", "data-pw-bytes"))
+        assert shown == transferred
+        figure = format_bytes(shown)
+        assert f"{figure} downloaded" in page.inner_text("#widget-digits-1 .pw-cost")
+        assert f"downloads {figure} (compressed)" in page.inner_text("#widget-digits-1 .pw-note")
+        assert int(page.get_attribute("#widget-digits-1", "data-pw-download")) == transferred
+        # A second widget on the page fetches only its own code and weights.
+        before = len(sent)
+        run_widget(page, "widget-iris-1")
+        assert int(page.get_attribute("#widget-iris-1 .pw-cost", "data-pw-bytes")) == sum(
+            size for _, size in sent[before:]
+        )
+
+
+def second_cold_load(playwright_instance, site: Path, profile: Path) -> dict:
+    """Two visits with one on-disk profile: what the second sent, and the wasm code cache in between."""
+    found = {}
+    with serve_precompressed(site) as (url, sent):
+        for visit in ("first", "second"):
+            context = playwright_instance.chromium.launch_persistent_context(
+                profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+            )
+            page = context.new_page()
+            page.goto(url + POST)
+            before = len(sent)
+            run_widget(page, "widget-digits-1")
+            found[visit] = [path for path, _ in sent[before:] if RUNTIME in path or "python_stdlib" in path]
+            found[f"{visit}_cost"] = int(page.get_attribute("#widget-digits-1 .pw-cost", "data-pw-bytes"))
+            if visit == "first":
+                # V8 writes its cache once enough functions are optimised, some seconds after the run.
+                wasm_cache = profile / "Default" / "Code Cache" / "wasm"
+                deadline = time.monotonic() + 20
+                while time.monotonic() < deadline and wasm_cache_bytes(wasm_cache) < 1_000_000:
+                    page.wait_for_timeout(500)
+                found["wasm_cache_bytes"] = wasm_cache_bytes(wasm_cache)
+            context.close()
+    return found
+
+
+@pytest.fixture(scope="module")
+def two_visits(playwright_instance, widget_site, tmp_path_factory) -> dict:
+    return second_cold_load(playwright_instance, widget_site, tmp_path_factory.mktemp("profile"))
+
+
+def test_a_second_visit_downloads_nothing_and_says_so(two_visits):
+    assert two_visits["first"] and two_visits["first_cost"] > 1_000_000
+    assert two_visits["second"] == [] and two_visits["second_cost"] == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="headless Chromium 156 keeps 72 bytes in Code Cache/wasm after a run, native fetch or not: "
+    "V8 has not tiered up enough of Pyodide's code to cache it (see issue 12's closing note)",
+)
+def test_a_second_cold_load_reuses_the_wasm_code_cache(two_visits):
+    assert two_visits["wasm_cache_bytes"] > 1_000_000, two_visits["wasm_cache_bytes"]
+
+
+def wasm_cache_bytes(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) if folder.is_dir() else 0

@@ -48,14 +48,14 @@ def test_published_widgets_run_when_served(page, published):
     ids = page.eval_on_selector_all(".pw-widget", "widgets => widgets.map((w) => w.id)")
     assert len(ids) >= 2
     for widget_id in ids:
+        static = json.loads(page.get_attribute(f"#{widget_id} .pw-result", "data-pw-result"))
         page.click(f"#{widget_id} .pw-run")
         page.wait_for_function(
-            "(id) => document.querySelector(`#${id} .pw-output`).dataset.pwRuns",
+            "(id) => document.querySelector(`#${id} .pw-result`).dataset.pwRuns",
             arg=widget_id,
             timeout=90_000,
         )
-        live = json.loads(page.get_attribute(f"#{widget_id} .pw-output", "data-pw-result"))
-        static = json.loads(page.get_attribute(f"#{widget_id} .pw-static-result", "data-pw-result"))
+        live = json.loads(page.get_attribute(f"#{widget_id} .pw-result", "data-pw-result"))
         assert live == static  # the sample input is untouched: same code, same result
         assert page.inner_text(f"#{widget_id} .pw-error") == ""
     assert page.console_errors == []

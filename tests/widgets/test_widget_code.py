@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from pelican.plugins.pyodide_widgets import widget_modules
+from pelican.plugins.pyodide_widgets import contract, widget_modules
 from pelican.plugins.pyodide_widgets.directive import WidgetRequest
 from plugin_core import placeholders
 from plugin_core.feed_html import without_live_parts
@@ -37,7 +37,8 @@ def trained(tmp_path_factory) -> dict[str, dict]:
 def test_digits_model_is_small_and_accurate(trained):
     weights = trained["digits"]
     assert len(weights["coef"]) == 10 and all(len(row) == 64 for row in weights["coef"])
-    assert weights["test_accuracy"] > 0.85
+    # Held-out digits as drawings (thick, thin, shrunk, off-centre): harder than the scans themselves.
+    assert weights["test_accuracy"] > 0.78
     assert len(json.dumps(weights)) < 8000
 
 
@@ -50,6 +51,7 @@ def test_predict_returns_probabilities_that_sum_to_one(trained, name):
     best = max(result["probabilities"], key=lambda item: item["p"])
     assert result["label"] == best["label"] == weights["sample"]["true_label"]
     assert module.describe(result).endswith("probability).")
+    assert contract.check_widget(module, weights).result == result
 
 
 def test_predict_rejects_an_input_of_the_wrong_size(trained):

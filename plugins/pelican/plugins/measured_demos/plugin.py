@@ -23,6 +23,7 @@ from plugin_core import placeholders, problems
 from plugin_core.build import Build, CoreSettings, Step
 from plugin_core.demo_link import BuildEnergy, DemoBuild, DemoFailure, DemoResult, PageDemos
 from plugin_core.directives import add_directive
+from plugin_core.watch import watch
 
 from .batch import BatchReport, DemoRun, DemosInterrupted, cleanup, result_of, run_batch
 from .directive import KIND, make_handler, requests_in
@@ -56,6 +57,9 @@ def run_demos(build: Build, generators: list[Any]) -> None:
     requests_of = {id(obj): requests_in(obj._content) for obj in build.contents}
     requests = [request for found in requests_of.values() for request in found]
     settings = build.find(DemoSettings)
+    # `make devserver` rebuilds when a demo or its data changes (plugin_core.autoreload).
+    read = [r.script for r in requests] + [data for r in requests for data in r.data]
+    watch(build, *(settings.root / path for path in read))
     if not requests:
         build.publish(DemoBuild())
         return

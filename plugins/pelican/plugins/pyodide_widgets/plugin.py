@@ -2,10 +2,12 @@
 
 1. ``initialized``: add the ``widget`` directive to Markdown (it leaves placeholders).
 2. start (core): read and check the settings.
-3. content (core, after the demos' step): compute each widget's static result in
-   CPython (and check a MicroPython widget's result under MicroPython), publish
-   its code, weights, the loader, the worker and the runtime it runs on, and
-   fill the placeholders with the widget HTML; mark the content ``has_widgets``.
+3. content (core, after the demos' step): check every widget against the
+   contract and compute its static result in CPython (and check a MicroPython
+   widget's result under MicroPython); publish the runtimes the pages use
+   (Pyodide with the trimmed standard library, MicroPython), their workers and
+   the loader; fill the placeholders with the widget HTML (with the byte figure
+   of a first run, as the Footprint page counts it); mark the content ``has_widgets``.
 4. ``feed_generated``: feed entries keep the static result, lose the controls.
 """
 
@@ -13,19 +15,23 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from pelican import signals
+from pelican.plugins.footprint.settings import FootprintSettings
 from plugin_core import build as core
 from plugin_core import placeholders, problems
 from plugin_core.build import Build, MissingLinkError, Step
+from plugin_core.compression import BROTLI, file_transfer_size
 from plugin_core.demo_link import DemoBuild
 from plugin_core.directives import add_directive, relative_to_project
-from plugin_core.numbers import significant
-from plugin_core.publishing import hashed_name, publish_bytes
+from plugin_core.publishing import hashed_name, publish_bytes, publish_file
 from plugin_core.receipt import LAPTOP_SOURCE, LAPTOP_WATTS, PHONE_SOURCE, PHONE_WATTS, TransferCost
+from plugin_core.watch import watch
 
-from . import feeds, micropython_check, micropython_runtime, render, runtime, widget_modules
+from . import contract, feeds, micropython_check, micropython_runtime, render, runtime, stdlib, widget_modules
+from .contract import CheckedWidget
 from .directive import KIND, WidgetRequest, make_handler
 from .settings import WidgetSettings, read_settings
 
@@ -65,20 +71,61 @@ def model_weights(request: WidgetRequest, demos: DemoBuild) -> Path:
     return Path(path)
 
 
+@dataclass(frozen=True)
+class PreparedWidget:
+    """A widget that keeps the contract, with the files the browser fetches for it."""
+
+    checked: CheckedWidget
+    code: bytes
+    weights: bytes
+    true_label: str | None
+
+
+def prepare(config: WidgetSettings, request: WidgetRequest, demos: DemoBuild) -> PreparedWidget:
+    """Import the widget, read its weights, check the contract on the sample input."""
+    module = widget_modules.load(config.widgets_path, request.name)
+    weights_bytes = model_weights(request, demos).read_bytes()
+    try:
+        weights = json.loads(weights_bytes)
+    except ValueError as error:
+        raise WidgetBuildError(
+            f"{request.model} wrote a '{request.artifact}' that is not JSON: {error}"
+        ) from None
+    try:
+        checked = contract.check_widget(module, weights)
+    except contract.ContractError as error:
+        raise WidgetBuildError(
+            f"widgets/{request.name}.py: {error}. See README, 'The widget contract'."
+        ) from None
+    sample = weights.get("sample") if isinstance(weights, dict) else None
+    true_label = sample.get("true_label") if isinstance(sample, dict) else None
+    code = widget_modules.module_path(config.widgets_path, request.name).read_bytes()
+    return PreparedWidget(checked, code, weights_bytes, true_label)
+
+
 class SiteWidgets:
-    """Renders the widgets of one build and publishes what they need, once each."""
+    """The widgets of one build: checked first, then the runtime, then each page's HTML."""
 
     def __init__(
-        self, config: WidgetSettings, output_dir: Path, demos: DemoBuild, cost: TransferCost | None = None
+        self,
+        config: WidgetSettings,
+        output_dir: Path,
+        demos: DemoBuild,
+        encoding: str,
+        cost: TransferCost | None = None,
     ) -> None:
         self.config = config
         self.cost = cost  # the footprint's byte model, for the reader's cost; None without it
         self.output_dir = output_dir
         self.demos = demos
-        self.published_runtime: runtime.PublishedRuntime | None = None
+        self.encoding = encoding
+        self.prepared: dict[tuple[str, str, str], PreparedWidget | str] = {}
+        # runtime name -> its files + worker, compressed, what a first run fetches
+        self.runtime_bytes: dict[str, int] = {}
+        self.workers: dict[str, dict] = {}  # runtime name -> worker file and options, for the loader
         self.published_micropython: micropython_runtime.PublishedMicroPython | None = None
         self.checked: set[tuple[str, bytes, bytes]] = set()  # MicroPython widgets that passed
-        self.runtimes_used: set[str] = set()
+        self.loader: str | None = None
         self.rendered = 0
 
     def _publish(self, stem: str, suffix: str, data: bytes) -> str:
@@ -87,91 +134,198 @@ class SiteWidgets:
         publish_bytes(data, self.output_dir / relative, self.config.brotli_quality)
         return relative
 
-    def _runtime(self, name: str) -> None:
-        """Publish the runtime a widget runs on, once per build; only the runtimes pages use."""
-        if name == "micropython":
-            return self._micropython()
-        if self.config.self_hosted and self.published_runtime is None:
+    def _sent(self, relative: str) -> int:
+        """Bytes a server sends for a published file, as the Footprint page counts them."""
+        return file_transfer_size(self.output_dir / relative, self.encoding)
+
+    def runtime_of(self, request: WidgetRequest) -> str:
+        return request.runtime or self.config.default_runtime
+
+    def prepare_all(self, requests: list[WidgetRequest]) -> None:
+        """Check every widget once (by name, model and artifact); a failure is kept as its message."""
+        for request in requests:
+            key = (request.name, request.model, request.artifact)
+            if key in self.prepared:
+                continue
+            try:
+                self.prepared[key] = prepare(self.config, request, self.demos)
+            except (WidgetBuildError, widget_modules.WidgetCodeError) as error:
+                self.prepared[key] = str(error)
+
+    def publish_runtimes(self, requests: list[WidgetRequest]) -> None:
+        """The runtimes the good widgets use, their workers, and the loader."""
+        good = {key: p for key, p in self.prepared.items() if isinstance(p, PreparedWidget)}
+        used: dict[str, WidgetRequest] = {}
+        for request in requests:
+            if (request.name, request.model, request.artifact) in good:
+                used.setdefault(self.runtime_of(request), request)
+        if "pyodide" in used:
+            self._publish_pyodide(used["pyodide"], good)
+        if "micropython" in used:
+            self._publish_micropython(used["micropython"])
+        if not self.workers:
+            return
+        loader_config = {
+            "runtimes": self.workers,
+            "device": {
+                "laptopWatts": list(LAPTOP_WATTS),
+                "laptopSource": LAPTOP_SOURCE,
+                "phoneWatts": PHONE_WATTS,
+                "phoneSource": PHONE_SOURCE,
+            },
+            # SWD v4's network and data-centre share per byte (None without the footprint plugin).
+            "gramsPerByte": self.cost.grams_per_byte if self.cost else None,
+        }
+        loader = (STATIC / "loader.mjs").read_text(encoding="utf-8")
+        loader = loader.replace("__PW_CONFIG__", json.dumps(loader_config, separators=(",", ":")))
+        self.loader = self._publish("loader", "mjs", loader.encode("utf-8"))
+
+    def _publish_worker(self, runtime_name: str, stem: str, bootstrap: str, options: dict) -> str:
+        """Publish a worker with its Python bootstrap inlined; remember it for the loader."""
+        source = (STATIC / f"{stem}.mjs").read_text(encoding="utf-8")
+        bootstrap_text = (STATIC / bootstrap).read_text(encoding="utf-8")
+        source = source.replace("__PW_BOOTSTRAP__", json.dumps(bootstrap_text))
+        worker_path = self._publish(stem, "mjs", source.encode("utf-8"))
+        self.workers[runtime_name] = {
+            "worker": worker_path.removeprefix(f"{WIDGETS_FOLDER}/"),
+            "options": options,
+        }
+        return worker_path
+
+    def _publish_pyodide(self, first: WidgetRequest, good: dict) -> None:
+        """Pyodide, the (trimmed) standard library and its worker."""
+        stdlib_url = None
+        files: list[str] = []
+        if self.config.self_hosted:
             try:
                 found = runtime.find_runtime(self.config.npm_package)
             except runtime.RuntimeMissingError as error:
-                raise WidgetBuildError(str(error)) from None
-            self.published_runtime = runtime.publish_runtime(
-                found, self.output_dir, self.config.compress_cache, self.config.brotli_quality
+                problems.report(first.source_path, first.line, str(error))
+                return
+            # Packages may import any module, and the trace cannot load them: keep the whole library.
+            trim = self.config.trim_stdlib and not self.config.packages
+            published = runtime.publish_runtime(
+                found,
+                self.output_dir,
+                self.config.compress_cache,
+                self.config.brotli_quality,
+                with_stdlib=not trim,
             )
+            files = [found.folder + name for name in published.sizes]
+            if trim:
+                try:
+                    stdlib_url = self._publish_stdlib(found, good)
+                except stdlib.StdlibError as error:
+                    problems.report(first.source_path, first.line, f"widgets: {error}")
+                    return
+                files.append(stdlib_url)
+            index_url, lock = found.folder, runtime.trimmed_lock(found)
+        else:
+            index_url, lock = self.config.base_url, None
+        options = {
+            "indexURL": index_url,
+            "stdLibURL": stdlib_url,
+            "timeout": self.config.load_timeout,
+            "packages": list(self.config.packages),
+            "lockFileContents": lock,
+        }
+        files.append(self._publish_worker("pyodide", "worker", "bootstrap.py", options))
+        if self.config.self_hosted:
+            self.runtime_bytes["pyodide"] = sum(self._sent(path) for path in files)
 
-    def _micropython(self) -> None:
-        if self.published_micropython is None:
-            try:
-                found = micropython_runtime.find_runtime(self.config.micropython_package)
-            except micropython_runtime.MicroPythonMissingError as error:
-                raise WidgetBuildError(str(error)) from None
-            self.published_micropython = micropython_runtime.publish_runtime(
-                found, self.output_dir, self.config.compress_cache, self.config.brotli_quality
-            )
+    def _publish_stdlib(self, found: runtime.Runtime, good: dict) -> str:
+        traced = [
+            stdlib.TracedWidget(name, p.code.decode("utf-8"), p.weights.decode("utf-8"), p.checked.sample)
+            for (name, _model, _artifact), p in sorted(good.items())
+        ]
+        zipped = stdlib.trimmed_stdlib(found, traced, self.config.compress_cache)
+        relative = hashed_name(f"{WIDGETS_FOLDER}/python_stdlib.zip", zipped.read_bytes())
+        publish_file(
+            zipped, self.output_dir / relative, self.config.compress_cache, self.config.brotli_quality
+        )
+        return relative
 
-    def _check_micropython(self, name: str, weights: bytes, sample: list, result: dict, summary: str) -> None:
+    def _publish_micropython(self, first: WidgetRequest) -> None:
+        """MicroPython (always self-hosted) and its worker."""
+        try:
+            found = micropython_runtime.find_runtime(self.config.micropython_package)
+        except micropython_runtime.MicroPythonMissingError as error:
+            problems.report(first.source_path, first.line, str(error))
+            return
+        self.published_micropython = micropython_runtime.publish_runtime(
+            found, self.output_dir, self.config.compress_cache, self.config.brotli_quality
+        )
+        options = {
+            "indexURL": found.folder,
+            "timeout": self.config.load_timeout,
+            "heapBytes": micropython_runtime.HEAP_BYTES,
+        }
+        bootstrap = "micropython_bootstrap.py"
+        worker = self._publish_worker("micropython", "micropython_worker", bootstrap, options)
+        files = [found.folder + name for name in self.published_micropython.sizes]
+        files.append(worker)
+        self.runtime_bytes["micropython"] = sum(self._sent(path) for path in files)
+
+    def _check_micropython(self, name: str, prepared: PreparedWidget) -> None:
         """Run the widget under MicroPython on its sample input: CPython's result, or an error."""
         path = widget_modules.module_path(self.config.widgets_path, name)
-        key = (name, path.read_bytes(), weights)
+        key = (name, prepared.code, prepared.weights)
         if key in self.checked:
             return
+        checked = prepared.checked
         micropython_check.check_widget(
             node=self.config.node,
             runtime=self.published_micropython.runtime,
             name=name,
             widget_file=path,
             shown_path=relative_to_project(path, self.config.widgets_path.parent),
-            weights=weights.decode("utf-8"),
-            sample=sample,
-            result=result,
-            summary=summary,
+            weights=prepared.weights.decode("utf-8"),
+            sample=checked.sample,
+            result=checked.result,
+            summary=checked.summary,
         )
         self.checked.add(key)
 
     def render(self, request: WidgetRequest, dom_id: str) -> str:
         """The widget's HTML, or an error box after reporting the problem."""
-        runtime_name = request.runtime or self.config.default_runtime
-        try:
-            self._runtime(runtime_name)
-            module = widget_modules.load(self.config.widgets_path, request.name)
-            weights_bytes = model_weights(request, self.demos).read_bytes()
-            weights = json.loads(weights_bytes)
-            sample = module.sample_input(weights)
-            result = module.predict(weights, sample)
-            summary = module.describe(result)
-        except (WidgetBuildError, widget_modules.WidgetCodeError) as error:
-            return self._broken(request, str(error))
-        except Exception as error:  # the widget's own code failed on the sample input
-            return self._broken(
-                request,
-                f"widgets/{request.name}.py failed on its sample input: {type(error).__name__}: {error}",
-            )
+        prepared = self.prepared[(request.name, request.model, request.artifact)]
+        if isinstance(prepared, str):
+            return self._broken(request, prepared)
+        runtime_name = self.runtime_of(request)
+        if runtime_name not in self.workers:  # the runtime could not be published: reported already
+            return render.render_broken(request.name, "the widget runtime could not be published (see above)")
         if runtime_name == "micropython":
             try:
-                self._check_micropython(request.name, weights_bytes, sample, result, summary)
+                self._check_micropython(request.name, prepared)
             except micropython_check.MicroPythonCheckError as error:
                 return self._broken(request, str(error))
-        code = widget_modules.module_path(self.config.widgets_path, request.name).read_bytes()
-        true_label = weights.get("sample", {}).get("true_label")
+        checked = prepared.checked
+        code_url = self._publish(request.name, "py", prepared.code)
+        weights_url = self._publish(f"{request.name}-weights", "json", prepared.weights)
+        download = None
+        if runtime_name in self.runtime_bytes:
+            download = self.runtime_bytes[runtime_name] + self._sent(code_url) + self._sent(weights_url)
         view = render.WidgetView(
             dom_id=dom_id,
             name=request.name,
-            title=module.TITLE,
-            explanation=module.EXPLANATION,
-            caption=request.caption,
-            input_spec=module.INPUT,
-            sample=sample,
-            sample_note=f"a held-out test example labelled {true_label}" if true_label else "a sample input",
-            result=result,
-            summary=summary,
-            code_url=self._publish(request.name, "py", code),
-            weights_url=self._publish(f"{request.name}-weights", "json", weights_bytes),
-            download_hint=self._download_hint(runtime_name),
             runtime=runtime_name,
+            title=checked.title,
+            explanation=checked.explanation,
+            caption=request.caption,
+            input_spec=checked.input_spec,
+            sample=checked.sample,
+            sample_note=(
+                f"a held-out test example labelled {prepared.true_label}"
+                if prepared.true_label
+                else "a sample input"
+            ),
+            result=checked.result,
+            summary=checked.summary,
+            code_url=code_url,
+            weights_url=weights_url,
+            download_bytes=download,
         )
         self.rendered += 1
-        self.runtimes_used.add(runtime_name)
         return render.render_widget(view)
 
     def render_all(self, content) -> None:
@@ -189,68 +343,13 @@ class SiteWidgets:
         problems.report(request.source_path, request.line, f"widget '{request.name}': {message}")
         return render.render_broken(request.name, message)
 
-    def _download_hint(self, runtime_name: str) -> str:
-        published = self.published_micropython if runtime_name == "micropython" else self.published_runtime
-        if published is None:
-            return ""
-        # Counted as the Footprint page counts it (its encoding), to two figures.
-        size = published.total(self.cost.encoding if self.cost else "gzip")
-        if size >= 1e6:
-            return f"about {significant(size / 1e6, 2)} MB"
-        return f"about {significant(size / 1e3, 2)} kB"
-
-    def _publish_worker(self, stem: str, source: bytes) -> str:
-        """Publish a worker; return its name relative to the loader (same folder)."""
-        self._publish(stem, "mjs", source)
-        return hashed_name(f"{stem}.mjs", source)
-
-    def publish_scripts(self) -> str:
-        """Publish the workers the pages need and the loader (config baked in); return its path."""
-        workers = {}
-        index_url, lock = None, None
-        if "pyodide" in self.runtimes_used:
-            workers["pyodide"] = self._publish_worker("worker", (STATIC / "worker.mjs").read_bytes())
-            if self.config.self_hosted:
-                found = self.published_runtime.runtime
-                index_url, lock = found.folder, runtime.trimmed_lock(found)
-            else:
-                index_url = self.config.base_url
-        micropython = None
-        if "micropython" in self.runtimes_used:
-            bootstrap = (STATIC / "micropython_bootstrap.py").read_text(encoding="utf-8")
-            source = (STATIC / "micropython_worker.mjs").read_text(encoding="utf-8")
-            source = source.replace("__PW_BOOTSTRAP__", json.dumps(bootstrap))
-            workers["micropython"] = self._publish_worker("micropython_worker", source.encode("utf-8"))
-            micropython = {
-                "indexURL": self.published_micropython.runtime.folder,
-                "heapBytes": micropython_runtime.HEAP_BYTES,
-            }
-        loader_config = {
-            "indexURL": index_url,
-            "timeout": self.config.load_timeout,
-            "packages": list(self.config.packages),
-            "lockFileContents": lock,
-            "device": {
-                "laptopWatts": list(LAPTOP_WATTS),
-                "laptopSource": LAPTOP_SOURCE,
-                "phoneWatts": PHONE_WATTS,
-                "phoneSource": PHONE_SOURCE,
-            },
-            # SWD v4's network and data-centre share per byte (None without the footprint plugin).
-            "gramsPerByte": self.cost.grams_per_byte if self.cost else None,
-            "micropython": micropython,
-        }
-        loader = (STATIC / "loader.mjs").read_text(encoding="utf-8")
-        loader = loader.replace("__PW_CONFIG__", json.dumps(loader_config, separators=(",", ":")))
-        loader = loader.replace("__PW_WORKERS__", json.dumps(workers, separators=(",", ":")))
-        return self._publish("loader", "mjs", loader.encode("utf-8"))
-
 
 def build_widgets(build: Build, generators) -> None:
     contents = [c for c in build.contents if placeholders.find(KIND, c._content)]
     if not contents:
         return
     config = build.find(WidgetSettings)
+    watch(build, config.widgets_path)  # `make devserver` rebuilds when a widget's code changes
     try:
         demos = build.require(DemoBuild, "the '::: widget' blocks", "measured_demos")
     except MissingLinkError as error:
@@ -258,12 +357,18 @@ def build_widgets(build: Build, generators) -> None:
             for payload in placeholders.find(KIND, content._content):
                 problems.report(payload["source_path"], payload["line"], str(error))
         demos = DemoBuild()
-    site = SiteWidgets(config, Path(generators[0].settings["OUTPUT_PATH"]), demos, build.find(TransferCost))
+    footprint = build.find(FootprintSettings)
+    encoding = footprint.encoding if footprint else BROTLI
+    output = Path(generators[0].settings["OUTPUT_PATH"])
+    site = SiteWidgets(config, output, demos, encoding, build.find(TransferCost))
+    requests = [WidgetRequest(**p) for c in contents for p in placeholders.find(KIND, c._content)]
+    site.prepare_all(requests)
+    site.publish_runtimes(requests)
     for content in contents:
         site.render_all(content)
         content.has_widgets = True
     if site.rendered:
-        generators[0].context["PYODIDE_WIDGETS_LOADER"] = site.publish_scripts()
+        generators[0].context["PYODIDE_WIDGETS_LOADER"] = site.loader
         logger.info("pyodide_widgets: %d widget(s) in %d page(s)", site.rendered, len(contents))
 
 

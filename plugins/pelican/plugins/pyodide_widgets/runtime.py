@@ -21,6 +21,7 @@ from plugin_core.publishing import publish_file
 logger = logging.getLogger(__name__)
 
 RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+STDLIB = "python_stdlib.zip"  # left out when the site publishes a trimmed one (stdlib.py)
 RUNTIME_FOLDER = "pyodide"
 
 
@@ -74,16 +75,17 @@ def trimmed_lock(runtime: Runtime) -> dict:
 
 
 def publish_runtime(
-    runtime: Runtime, output_dir: Path, cache_dir: Path, brotli_quality: int
+    runtime: Runtime, output_dir: Path, cache_dir: Path, brotli_quality: int, with_stdlib: bool = True
 ) -> PublishedRuntime:
     """Copy the runtime files and their compressed twins into ``output/pyodide/<version>/``."""
     target = output_dir / runtime.folder
-    with ThreadPoolExecutor(max_workers=len(RUNTIME_FILES)) as pool:
+    names = [name for name in RUNTIME_FILES if with_stdlib or name != STDLIB]
+    with ThreadPoolExecutor(max_workers=len(names)) as pool:
         futures = {
             name: pool.submit(
                 publish_file, runtime.source_dir / name, target / name, cache_dir, brotli_quality
             )
-            for name in RUNTIME_FILES
+            for name in names
         }
         sizes = {name: future.result() for name, future in futures.items()}
     published = PublishedRuntime(runtime=runtime, sizes=sizes)

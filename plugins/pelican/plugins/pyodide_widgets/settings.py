@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from plugin_core import settings as core_settings
-from plugin_core.settings import Setting, number, one_of, optional, path, text, text_list
+from plugin_core.settings import Setting, flag, number, one_of, optional, path, text, text_list
 
 RUNTIMES = ("pyodide", "micropython")
 
@@ -42,6 +42,8 @@ def _settings(project_root: Path) -> tuple[Setting, ...]:
         ),
         # Node.js runs each MicroPython widget at build time to check it against CPython.
         Setting("MICROPYTHON_NODE", "node", text),
+        # Publish a standard library with only what the widgets import (stdlib.py; needs Node).
+        Setting("PYODIDE_TRIM_STDLIB", True, flag),
     )
 
 
@@ -57,6 +59,7 @@ class WidgetSettings:
     default_runtime: str  # "pyodide" or "micropython"
     micropython_package: Path
     node: str
+    trim_stdlib: bool
 
     @property
     def self_hosted(self) -> bool:
@@ -82,4 +85,5 @@ def read_settings(settings: Mapping[str, Any]) -> WidgetSettings:
         default_runtime=values["WIDGETS_RUNTIME"],
         micropython_package=values["MICROPYTHON_NPM_PACKAGE"],
         node=values["MICROPYTHON_NODE"],
+        trim_stdlib=values["PYODIDE_TRIM_STDLIB"],
     )

@@ -2,13 +2,14 @@
 // the first request and runs widget code, for widgets with `runtime: micropython`.
 //
 // It speaks the same messages as worker.mjs (the Pyodide worker), so the loader
-// shows the same stages, result, cost line, errors and retry for both runtimes.
+// shows the same four stages, result area, byte figure, errors and retry for both
+// runtimes. Bytes are counted from Resource Timing, as the Pyodide worker counts them.
 // One worker serves every MicroPython widget on the page; a second run reuses
 // the interpreter, modules and weights.
 //
 // Messages in:  {type: "run", id, config: {indexURL, timeout, heapBytes}, widget: {name, code, weights}, input}
-// Messages out: {type: "progress", id, stage, bytes}
-//               {type: "result", id, result, summary, runMs, computeMs, transferBytes, bodyBytes}
+// Messages out: {type: "stage", id, stage}   stage: "download" | "start" | "model" | "run"
+//               {type: "result", id, result, summary, runMs, computeMs, transferBytes}
 //               {type: "error", id, message, fatal}
 
 const RUNTIME_FILES = ["micropython.mjs", "micropython.wasm"];
@@ -96,16 +97,16 @@ function withTimeout(promise, seconds, message) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-// Bytes received since `since`, from this worker's Resource Timing entries.
-function resourceBytes(since) {
-  let transferBytes = 0;
-  let bodyBytes = 0;
+// Bytes that crossed the network for this run: the compressed bodies of the responses
+// that did not come from the browser's cache (the figure the build and the Footprint
+// page count; headers excluded). A 304 or a cache hit costs no body.
+function networkBytes(since) {
+  let bytes = 0;
   for (const entry of performance.getEntriesByType("resource")) {
-    if (entry.startTime < since) continue;
-    transferBytes += entry.transferSize || 0;
-    bodyBytes += entry.decodedBodySize || 0;
+    if (entry.startTime < since || entry.transferSize === 0 || entry.responseStatus === 304) continue;
+    bytes += entry.encodedBodySize;
   }
-  return { transferBytes, bodyBytes };
+  return bytes;
 }
 
 // Resolves once each URL has its Resource Timing entry, or after `ms`. An entry is
@@ -133,12 +134,12 @@ function call(mp, ...args) {
   return mp.globals.get("_pw_out");
 }
 
-async function startMicroPython(config, progress) {
+async function startMicroPython(config, stage) {
   if (typeof WebAssembly !== "object") {
     throw new WidgetError("This browser cannot run WebAssembly, which Python in the page needs.", true);
   }
   const indexURL = config.indexURL;
-  progress("Downloading the Python runtime");
+  stage("download");
   const problem = new Promise((_, reject) => {
     reportRuntimeProblem = (message) => reject(new WidgetError(message, true));
   });
@@ -166,7 +167,7 @@ async function startMicroPython(config, progress) {
     });
   const mp = await Promise.race([loading, problem]);
   reportRuntimeProblem = () => {};
-  progress("Starting Python");
+  stage("start");
   mp.runPython(BOOTSTRAP);
   mp.FS.mkdir("/widgets");
   mp.FS.writeFile("/widgets/__init__.py", "");
@@ -198,15 +199,14 @@ function downloadWidget(widget, timeout) {
   };
 }
 
-async function prepareWidget(mp, widget, downloads, progress) {
+async function prepareWidget(mp, widget, downloads, stage) {
+  if (downloads.code || downloads.weights) stage("model");
   if (downloads.code) {
-    progress("Loading the widget code");
     mp.FS.writeFile(`/widgets/${widget.name}.py`, await downloads.code);
     call(mp, "pw_import", widget.name);
     loadedCode.set(widget.name, widget.code);
   }
   if (downloads.weights) {
-    progress("Loading the model weights");
     call(mp, "pw_set_weights", widget.weights, await downloads.weights);
     loadedWeights.add(widget.weights);
   }
@@ -223,10 +223,11 @@ function pythonProblem(traceback) {
 async function run(message) {
   const { id, config, widget, input } = message;
   const started = performance.now();
-  let stage = "Starting";
-  const progress = (next) => {
-    if (next) stage = next;
-    self.postMessage({ type: "progress", id, stage, bytes: resourceBytes(started).bodyBytes });
+  let current = null;
+  const stage = (next) => {
+    if (next === current) return;
+    current = next;
+    self.postMessage({ type: "stage", id, stage: next });
   };
   try {
     const downloads = downloadWidget(widget, config.timeout);
@@ -235,7 +236,7 @@ async function run(message) {
     if (!micropythonPromise) {
       fetched.push(...RUNTIME_FILES.map((name) => new URL(name, config.indexURL).href));
       const starting = withTimeout(
-        startMicroPython(config, progress),
+        startMicroPython(config, stage),
         config.timeout,
         `Python did not start within ${config.timeout} seconds. A slow connection can cause this; ` +
           "try again, or read the result computed when the page was built.",
@@ -246,13 +247,13 @@ async function run(message) {
       });
     }
     const mp = await micropythonPromise;
-    await prepareWidget(mp, widget, downloads, progress);
-    progress("Running the model");
+    await prepareWidget(mp, widget, downloads, stage);
+    stage("run");
     const computeStart = performance.now();
     const output = JSON.parse(call(mp, "pw_run", widget.name, widget.weights, JSON.stringify(input)));
     const computeMs = performance.now() - computeStart;
     await entriesFor(fetched, 1000);
-    const bytes = resourceBytes(started);
+    const transferBytes = networkBytes(started);
     performance.clearResourceTimings(); // keep the buffer small; each run counts its own entries
     self.postMessage({
       type: "result",
@@ -261,7 +262,7 @@ async function run(message) {
       summary: output.summary,
       runMs: performance.now() - started,
       computeMs,
-      ...bytes,
+      transferBytes,
     });
   } catch (error) {
     const fatal = error instanceof WidgetError && error.fatal;

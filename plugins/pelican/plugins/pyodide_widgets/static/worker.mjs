@@ -1,39 +1,26 @@
-// Module Web Worker: loads Pyodide on the first request and runs widget code.
+// Module Web Worker for the Pyodide runtime: loads Python on the first request
+// and runs widget code. Everything Pyodide-specific lives here; the loader only
+// starts this worker and relays its stages (see RUNTIMES in loader.mjs).
 //
-// Runs off the main thread so the page never freezes while ~13 MB of runtime
-// is fetched and compiled.  One worker serves every widget on the page; a
-// second run reuses the loaded interpreter, modules and weights.
+// Runs off the main thread so the page never freezes while the runtime is
+// fetched and compiled. One worker serves every widget on the page; a second
+// run reuses the loaded interpreter, modules and weights.
+//
+// Requests go through the browser's own fetch, never a wrapper: a wrapped
+// Response would stop V8 from caching the compiled WebAssembly, and a second
+// visit would compile it again. Bytes are counted from Resource Timing.
 //
 // Messages in:  {type: "run", id, config, widget: {name, code, weights}, input}
-// Messages out: {type: "progress", id, stage, bytes}
-//               {type: "result", id, result, summary, runMs, computeMs, transferBytes, bodyBytes}
+// Messages out: {type: "stage", id, stage}   stage: "download" | "start" | "model" | "run"
+//               {type: "result", id, result, summary, runMs, computeMs, transferBytes}
 //               {type: "error", id, message, fatal}
 
-const RUNTIME_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"];
+// The files loadPyodide fetches; the stdlib URL may be a trimmed, hashed copy.
+const RUNTIME_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib"];
 
-// Python side: import a widget module from the virtual file system by path
-// (the same way the build imports it in CPython) and call predict/describe.
-const BOOTSTRAP = `
-import importlib.util, json, sys
-
-_pw_modules = {}
-_pw_weights = {}
-
-def pw_import(name, path):
-    spec = importlib.util.spec_from_file_location("pw_widget_" + name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    _pw_modules[name] = module
-
-def pw_set_weights(key, text):
-    _pw_weights[key] = json.loads(text)
-
-def pw_run(name, key, input_json):
-    module = _pw_modules[name]
-    result = module.predict(_pw_weights[key], json.loads(input_json))
-    return json.dumps({"result": result, "summary": module.describe(result)})
-`;
+// Python side (static/bootstrap.py, put here by the build): imports a widget module
+// by path, the way the build imports it in CPython, and calls predict/describe.
+const BOOTSTRAP = __PW_BOOTSTRAP__;
 
 class WidgetError extends Error {
   constructor(message, fatal = false) {
@@ -45,16 +32,48 @@ class WidgetError extends Error {
 let pyodidePromise = null;
 const loadedCode = new Map(); // widget name -> code URL imported
 const loadedWeights = new Set(); // weights URL
-let streamedBytes = 0; // decoded body bytes received so far, for progress
-let currentProgress = () => {};
-let reportRuntimeProblem = () => {};
+const seenFiles = new Set(); // runtime files whose download has ended
+let onRuntimeFile = () => {};
+let onRuntimeProblem = () => {};
+
+const fileName = (url) => decodeURIComponent(new URL(url, self.location.href).pathname.split("/").pop());
+const runtimeFile = (url) => RUNTIME_FILES.find((name) => fileName(url).startsWith(name));
+
+// A runtime file's download has ended (Resource Timing adds an entry then): once all have,
+// the download stage is over and Python is starting, even while loadPyodide still runs.
+// The entry also tells a missing file or a .wasm sent with the wrong type, which would
+// otherwise make loadPyodide hang or fall back to a slow, uncached compile.
+// Only the first entry of each file per start counts (a HEAD from diagnose() adds more).
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const name = runtimeFile(entry.name);
+    if (!name || seenFiles.has(name)) continue;
+    seenFiles.add(name);
+    checkEntry(fileName(entry.name), entry);
+    onRuntimeFile();
+  }
+}).observe({ type: "resource", buffered: true });
+
+function checkEntry(name, entry) {
+  if (entry.responseStatus >= 400) {
+    onRuntimeProblem(
+      `Could not download ${name} (HTTP ${entry.responseStatus}). ` +
+        "The site may be published incompletely; please tell its author.",
+    );
+  } else if (name.endsWith(".wasm") && entry.contentType !== "application/wasm") {
+    // Resource Timing hides most types (""): ask the server, and speak only of a real problem.
+    diagnose([entry.name], null).then((problem) => problem && onRuntimeProblem(problem));
+  }
+}
+
+const wrongType = (name, type) =>
+  `The server sent ${name} as "${type}", but browsers only run WebAssembly sent as ` +
+  '"application/wasm". Please tell the site\'s author to fix the server\'s MIME types.';
 
 // What is wrong with a runtime file's response, in words; null when nothing is.
-// A missing file or a .wasm sent with the wrong MIME type would make loadPyodide
-// hang (it only logs a warning), so every runtime response is checked on arrival.
-function runtimeProblem(url, response) {
-  const name = fileName(url);
-  if (!RUNTIME_FILES.includes(name)) return null;
+// A missing file or a .wasm sent with the wrong MIME type makes loadPyodide hang
+// (it only logs a warning), so after a failure or a time-out we ask the server.
+function runtimeProblem(name, response) {
   if (!response.ok) {
     return (
       `Could not download ${name} (HTTP ${response.status} ${response.statusText}). ` +
@@ -62,86 +81,70 @@ function runtimeProblem(url, response) {
     );
   }
   const type = (response.headers.get("Content-Type") || "none").split(";")[0].trim();
-  if (name.endsWith(".wasm") && type !== "application/wasm") {
-    return (
-      `The server sent ${name} as "${type}", but browsers only run WebAssembly sent as ` +
-      '"application/wasm". Please tell the site\'s author to fix the server\'s MIME types.'
-    );
-  }
-  return null;
+  return name.endsWith(".wasm") && type !== "application/wasm" ? wrongType(name, type) : null;
 }
 
-// Count body bytes as they stream in (progress: "bytes so far") and check runtime files.
-const nativeFetch = self.fetch.bind(self);
-self.fetch = async (resource, init) => {
-  const response = await nativeFetch(resource, init);
-  const problem = runtimeProblem(resource instanceof Request ? resource.url : String(resource), response);
-  if (problem) reportRuntimeProblem(problem);
-  if (!response.body) return response;
-  const counter = new TransformStream({
-    transform(chunk, controller) {
-      streamedBytes += chunk.byteLength;
-      currentProgress();
-      controller.enqueue(chunk);
-    },
-  });
-  return new Response(response.body.pipeThrough(counter), {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
-};
-
-function fileName(url) {
-  return decodeURIComponent(new URL(url, self.location.href).pathname.split("/").pop());
-}
-
-// After a failed import: ask the server why (only on this error path, so no extra requests otherwise).
-async function diagnose(name, indexURL, fallback) {
-  try {
-    const response = await nativeFetch(new URL(name, indexURL).href, { method: "HEAD" });
-    const problem = runtimeProblem(name, response);
-    if (problem) return problem;
-  } catch {
-    // the network itself failed: say so below
+// Ask the server about each runtime file (HEAD: no body), only on an error path.
+async function diagnose(urls, fallback) {
+  for (const url of urls) {
+    try {
+      const head = { method: "HEAD", cache: "no-store", signal: AbortSignal.timeout(5000) };
+      const problem = runtimeProblem(fileName(url), await fetch(url, head));
+      if (problem) return problem;
+    } catch {
+      // the network itself failed: say so below
+    }
   }
   return fallback;
 }
 
-function withTimeout(promise, seconds, message) {
+function runtimeURLs(config) {
+  const urls = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"].map((n) => new URL(n, config.indexURL).href);
+  return [...urls, config.stdLibURL || new URL("python_stdlib.zip", config.indexURL).href];
+}
+
+function withTimeout(promise, seconds, onTimeout) {
   let timer;
   const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new WidgetError(message, true)), seconds * 1000);
+    timer = setTimeout(async () => reject(new WidgetError(await onTimeout(), true)), seconds * 1000);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function startPyodide(config, progress) {
+async function startPyodide(config, stage) {
   if (typeof WebAssembly !== "object") {
     throw new WidgetError("This browser cannot run WebAssembly, which Python in the page needs.", true);
   }
-  const indexURL = config.indexURL;
-  progress("Downloading the Python runtime");
+  const urls = runtimeURLs(config);
+  seenFiles.clear();
+  stage("download");
+  onRuntimeFile = () => seenFiles.size === RUNTIME_FILES.length && stage("start");
   let module;
   try {
-    module = await import(new URL("pyodide.mjs", indexURL).href);
+    module = await import(urls[0]);
   } catch (error) {
     const fallback = `Could not load pyodide.mjs (${error.message}). Check your connection and try again.`;
-    throw new WidgetError(await diagnose("pyodide.mjs", indexURL, fallback), true);
+    throw new WidgetError(await diagnose(urls.slice(0, 1), fallback), true);
   }
-  const options = { indexURL, stdout: () => {}, stderr: (line) => console.warn(line) };
+  const options = { indexURL: config.indexURL, stdout: () => {}, stderr: (line) => console.warn(line) };
   if (config.lockFileContents) options.lockFileContents = config.lockFileContents;
+  if (config.stdLibURL) options.stdLibURL = config.stdLibURL;
   const problem = new Promise((_, reject) => {
-    reportRuntimeProblem = (message) => reject(new WidgetError(message, true));
-  });
-  const loading = module.loadPyodide(options).catch(async (error) => {
-    throw new WidgetError(await diagnose("pyodide.asm.mjs", indexURL, `Python could not start (${error.message}).`), true);
+    onRuntimeProblem = (message) => reject(new WidgetError(message, true));
   });
   problem.catch(() => {}); // settled by the race below; never an unhandled rejection
-  const pyodide = await Promise.race([loading, problem]);
-  reportRuntimeProblem = () => {};
+  const loading = module.loadPyodide(options).catch(async (error) => {
+    throw new WidgetError(await diagnose(urls, `Python could not start (${error.message}).`), true);
+  });
+  let pyodide;
+  try {
+    pyodide = await Promise.race([loading, problem]);
+  } finally {
+    onRuntimeFile = () => {};
+    onRuntimeProblem = () => {};
+  }
+  stage("start"); // all files arrived (a cached file may have no entry yet)
   if (config.packages.length) {
-    progress("Loading packages");
     for (const spec of config.packages) {
       const loaded = await pyodide.loadPackage(spec, { messageCallback: () => {} });
       // loadPackage resolves [] instead of throwing when a package fails to load.
@@ -150,7 +153,6 @@ async function startPyodide(config, progress) {
       }
     }
   }
-  progress("Starting Python");
   pyodide.runPython(BOOTSTRAP);
   return pyodide;
 }
@@ -159,7 +161,7 @@ async function startPyodide(config, progress) {
 async function fetchText(url, what, seconds) {
   const deadline = AbortSignal.timeout(seconds * 1000);
   try {
-    const response = await self.fetch(url, { signal: deadline });
+    const response = await fetch(url, { signal: deadline });
     if (!response.ok) throw new WidgetError(`Could not download ${what} (HTTP ${response.status}).`);
     return await response.text();
   } catch (error) {
@@ -170,55 +172,67 @@ async function fetchText(url, what, seconds) {
   }
 }
 
-async function prepareWidget(pyodide, widget, timeout, progress) {
-  if (loadedCode.get(widget.name) !== widget.code) {
-    progress("Loading the widget code");
-    const source = await fetchText(widget.code, `the widget code ${fileName(widget.code)}`, timeout);
-    const path = `/home/pyodide/pyodide_widgets/${widget.name}.py`;
-    pyodide.FS.mkdirTree("/home/pyodide/pyodide_widgets");
-    pyodide.FS.writeFile(path, source);
-    pyodide.globals.get("pw_import")(widget.name, path);
-    loadedCode.set(widget.name, widget.code);
-  }
-  if (!loadedWeights.has(widget.weights)) {
-    progress("Loading the model weights");
-    const text = await fetchText(widget.weights, "the model weights", timeout);
-    pyodide.globals.get("pw_set_weights")(widget.weights, text);
-    loadedWeights.add(widget.weights);
+// Python's own message for an exception raised in widget code, without the traceback.
+function pythonMessage(error) {
+  const lines = String(error.message).trim().split("\n");
+  return lines[lines.length - 1].replace(/^bootstrap\.PwMissingModuleError: |^PwMissingModuleError: /, "");
+}
+
+async function prepareWidget(pyodide, widget, timeout, stage) {
+  const needsCode = loadedCode.get(widget.name) !== widget.code;
+  if (needsCode || !loadedWeights.has(widget.weights)) stage("model");
+  const [source, weights] = await Promise.all([
+    needsCode ? fetchText(widget.code, `the widget code ${fileName(widget.code)}`, timeout) : null,
+    loadedWeights.has(widget.weights) ? null : fetchText(widget.weights, "the model weights", timeout),
+  ]);
+  try {
+    if (source !== null) {
+      const path = `/home/pyodide/pyodide_widgets/${widget.name}.py`;
+      pyodide.FS.mkdirTree("/home/pyodide/pyodide_widgets");
+      pyodide.FS.writeFile(path, source);
+      pyodide.globals.get("pw_import")(widget.name, path);
+      loadedCode.set(widget.name, widget.code);
+    }
+    if (weights !== null) {
+      pyodide.globals.get("pw_set_weights")(widget.weights, weights);
+      loadedWeights.add(widget.weights);
+    }
+  } catch (error) {
+    throw new WidgetError(`The widget's Python code stopped: ${pythonMessage(error)}`);
   }
 }
 
-// Bytes this run cost, from the Resource Timing entries of this worker.
-function resourceBytes(since) {
-  let transferBytes = 0;
-  let bodyBytes = 0;
+// Bytes that crossed the network for this run: the compressed bodies of the responses
+// that did not come from the browser's cache (the figure the build and the Footprint
+// page count; headers excluded). A 304 or a cache hit costs no body.
+function networkBytes(since) {
+  let bytes = 0;
   for (const entry of performance.getEntriesByType("resource")) {
-    if (entry.startTime < since) continue;
-    transferBytes += entry.transferSize || 0;
-    bodyBytes += entry.decodedBodySize || 0;
+    if (entry.startTime < since || entry.transferSize === 0 || entry.responseStatus === 304) continue;
+    bytes += entry.encodedBodySize;
   }
-  return { transferBytes, bodyBytes };
+  return bytes;
 }
 
 async function run(message) {
   const { id, config, widget, input } = message;
   const started = performance.now();
-  const streamedAtStart = streamedBytes;
-  let stage = "Starting";
-  const progress = (next) => {
-    if (next) stage = next;
-    self.postMessage({ type: "progress", id, stage, bytes: streamedBytes - streamedAtStart });
+  let current = null;
+  const stage = (next) => {
+    if (next === current) return;
+    current = next;
+    self.postMessage({ type: "stage", id, stage: next });
   };
-  currentProgress = () => progress();
   try {
     if (!pyodidePromise) {
       // One deadline for every step of the start (importing pyodide.mjs, loadPyodide,
       // packages): a stalled download anywhere would otherwise spin forever.
-      const starting = withTimeout(
-        startPyodide(config, progress),
-        config.timeout,
-        `Python did not start within ${config.timeout} seconds. A slow connection can cause this; ` +
-          "try again, or read the result computed when the page was built.",
+      const starting = withTimeout(startPyodide(config, stage), config.timeout, () =>
+        diagnose(
+          runtimeURLs(config).filter((url) => !seenFiles.has(runtimeFile(url))),
+          `Python did not start within ${config.timeout} seconds. A slow connection can cause this; ` +
+            "try again, or read the result computed when the page was built.",
+        ),
       );
       pyodidePromise = starting.catch((error) => {
         pyodidePromise = null; // the next click starts over
@@ -226,12 +240,17 @@ async function run(message) {
       });
     }
     const pyodide = await pyodidePromise;
-    await prepareWidget(pyodide, widget, config.timeout, progress);
-    progress("Running the model");
+    await prepareWidget(pyodide, widget, config.timeout, stage);
+    stage("run");
     const computeStart = performance.now();
-    const output = JSON.parse(pyodide.globals.get("pw_run")(widget.name, widget.weights, JSON.stringify(input)));
+    let output;
+    try {
+      output = JSON.parse(pyodide.globals.get("pw_run")(widget.name, widget.weights, JSON.stringify(input)));
+    } catch (error) {
+      throw new WidgetError(`The widget's Python code stopped: ${pythonMessage(error)}`);
+    }
     const computeMs = performance.now() - computeStart;
-    const bytes = resourceBytes(started);
+    const transferBytes = networkBytes(started);
     performance.clearResourceTimings(); // keep the buffer small; each run counts its own entries
     self.postMessage({
       type: "result",
@@ -240,15 +259,13 @@ async function run(message) {
       summary: output.summary,
       runMs: performance.now() - started,
       computeMs,
-      ...bytes,
+      transferBytes,
     });
   } catch (error) {
     // fatal: a hung loadPyodide may still run, so the page should end this worker.
     const fatal = error instanceof WidgetError && error.fatal;
     const text = error instanceof WidgetError ? error.message : `Python stopped with an error: ${error.message}`;
     self.postMessage({ type: "error", id, message: text, fatal });
-  } finally {
-    currentProgress = () => {};
   }
 }
 
