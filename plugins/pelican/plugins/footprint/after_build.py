@@ -28,6 +28,7 @@ from plugin_core.publishing import write_atomically, write_chunks_atomically
 from plugin_core.receipt import TransferCost
 
 from .assets import AssetHasher, precompress, remove_stale_twins
+from .content_rows import email_rows
 from .fixed_point import padding, settle
 from .footer import has_widget_slot, with_widget_cost
 from .footprint_page import FootprintGenerator
@@ -37,7 +38,6 @@ from .report import (
     PageEntry,
     build_energy_report,
     build_report,
-    email_rows,
     json_chunks,
     page_row,
     runtime_report,
@@ -62,7 +62,7 @@ class BuildState:
     started: float = field(default_factory=time.perf_counter)
     pages: list[str] = field(default_factory=list)  # HTML pages written, output-relative
     page_set: set[str] = field(default_factory=set)  # the same, to look up
-    demos: list[dict[str, Any]] = field(default_factory=list)  # rows of report.demo_rows
+    demos: list[dict[str, Any]] = field(default_factory=list)  # rows of content_rows.demo_rows
     generator: FootprintGenerator | None = None
     transfer_cost: TransferCost | None = None  # for the receipts' widget line
     issues: list[dict[str, Any]] = field(default_factory=list)  # published articles, by date

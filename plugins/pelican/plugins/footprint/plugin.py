@@ -26,9 +26,10 @@ from plugin_core.demo_link import BuildEnergy, DemoBuild
 from plugin_core.email_link import EmailEditions, TransferModel
 
 from .after_build import BuildState, finish
+from .content_rows import demo_rows, issue_rows, published_articles
 from .footprint_page import FootprintGenerator
 from .receipts import RECEIPT_FILTERS, attach, complete, transfer_cost
-from .report import demo_rows, issue_rows, preliminary_report, published_articles
+from .report import preliminary_report
 from .settings import read_settings
 
 logger = logging.getLogger(__name__)

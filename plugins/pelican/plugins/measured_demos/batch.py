@@ -6,8 +6,6 @@ No Pelican here. `run_batch` takes the requests found in the posts and returns o
 
 from __future__ import annotations
 
-import ast
-import importlib.metadata
 import logging
 import shutil
 import sys
@@ -28,6 +26,7 @@ from .estimate_range import estimate_range
 from .executors import run_pending
 from .figures import over_budget
 from .meter import DEFAULT_WATTS_PER_GB, EnergyMeter
+from .package_versions import module_distributions, script_imports, versions
 from .record import DemoRecord
 from .results import DemoRequest, RunOutcome
 from .settings import DemoSettings
@@ -295,7 +294,7 @@ def _host(run: DemoRun) -> str:
 
 def _store(pending: list[DemoRun], cache: DemoCache, settings: DemoSettings) -> None:
     """Cache each successful run; failures are never stored."""
-    distributions = _module_distributions()
+    distributions = module_distributions()
     for run in pending:
         outcome, reading = run.outcome, run.reading
         assert outcome is not None and reading is not None
@@ -315,8 +314,8 @@ def _store(pending: list[DemoRun], cache: DemoCache, settings: DemoSettings) -> 
             python=run.worker.python if run.worker else sys.version.split()[0],
             packages=run.packages
             if run.packages is not None
-            else _versions(outcome.imported_modules, distributions),
-            demo_packages=tuple(sorted(_versions(script_imports(settings.root / run.script), distributions))),
+            else versions(outcome.imported_modules, distributions),
+            demo_packages=tuple(sorted(versions(script_imports(settings.root / run.script), distributions))),
             parallel_peers=peers(run, pending),
             region=settings.region,
             worker=run.worker,
@@ -328,36 +327,6 @@ def _store(pending: list[DemoRun], cache: DemoCache, settings: DemoSettings) -> 
             run.record = run.entry.record
         except OSError as error:  # a full disk, a folder that cannot be written: the caller reports it
             run.store_error = f"{type(error).__name__}: {error}"
-
-
-def script_imports(script: Path) -> tuple[str, ...]:
-    """Top-level modules the script itself imports (scikit-learn, not the rich it loads)."""
-    try:
-        tree = ast.parse(script.read_bytes())
-    except (OSError, SyntaxError, ValueError):
-        return ()
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name.partition(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.add(node.module.partition(".")[0])
-    return tuple(sorted(names))
-
-
-def _module_distributions() -> dict[str, list[str]]:
-    return importlib.metadata.packages_distributions()
-
-
-def _versions(modules: tuple[str, ...], distributions: dict[str, list[str]]) -> dict[str, str]:
-    versions = {}
-    for module in modules:
-        for name in distributions.get(module, []):
-            try:
-                versions[name] = importlib.metadata.version(name)
-            except importlib.metadata.PackageNotFoundError:
-                continue
-    return versions
 
 
 def cleanup(report: BatchReport) -> None:

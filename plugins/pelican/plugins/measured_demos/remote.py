@@ -15,7 +15,6 @@ there overrides the TDP table for the estimate.
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
 import os
 import socket
@@ -31,6 +30,7 @@ from plugin_core.demo_link import EnergyReading, WorkerInfo
 from .cache import installed_version
 from .demo_process import RunRequest, run_demo
 from .meter import EnergyMeter, MeterConfig
+from .package_versions import module_distributions
 from .results import DemoFailure, RunOutcome
 
 REGION_VARIABLE = "DEMOS_WORKER_CARBON_INTENSITY"
@@ -153,7 +153,7 @@ def worker_meter(watts_per_gb: float) -> EnergyMeter:
 
 def versions(modules: tuple[str, ...]) -> dict[str, str]:
     """Installed versions of the distributions behind `modules`, on this machine."""
-    distributions = _module_distributions()
+    distributions = module_distributions()
     found = {}
     for module in modules:
         for name in distributions.get(module, []):
@@ -164,10 +164,6 @@ def versions(modules: tuple[str, ...]) -> dict[str, str]:
 
 
 @cache
-def _module_distributions() -> dict[str, list[str]]:
-    return importlib.metadata.packages_distributions()
-
-
 def _dask_worker() -> tuple[str, str]:
     """This worker's name and address, or empty strings outside a Dask worker."""
     try:
