@@ -22,7 +22,7 @@ EXPLANATION = (
     "A logistic regression with 650 numbers (64 weights for each of the ten "
     "digits, plus ten offsets) guesses which digit you drew on the 8 by 8 grid. "
     "Your drawing is first centred, scaled and thickened the way the training "
-    "digits were; the picture beside the result is what the model sees."
+    "digits were; the picture with the result is what the model sees."
 )
 INPUT = {"kind": "grid", "rows": 8, "cols": 8, "label": "8 by 8 drawing grid"}
 
