@@ -15,7 +15,8 @@ from tests.widgets.conftest import PLAIN_POST, build_widget_site, load_widget_mo
 
 POST = "issues/tiny-models-on-your-device/index.html"
 RUNTIME_FILES = {"pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"}
-LOADER_BUDGET_GZIP = 5 * 1024
+# Both runtimes' stages, one result area, the cost line with its ranges: still under 6 KB.
+LOADER_BUDGET_GZIP = 6 * 1024
 
 
 def one_line(log: str) -> str:

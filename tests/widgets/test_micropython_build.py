@@ -38,10 +38,11 @@ def test_runtime_is_pinned_and_published_with_compressed_twins(widget_site):
         assert raw == (PROJECT / "node_modules" / NPM_NAME / name).read_bytes()
         assert brotli.decompress((folder / f"{name}.br").read_bytes()) == raw
         assert gzip.decompress((folder / f"{name}.gz").read_bytes()) == raw
-    # The issue's figure: a twentieth of Pyodide's bytes or less, as brotli.
+    # The issue asked for a twentieth of Pyodide's 5.45 MB; since Pyodide's standard
+    # library is trimmed (issue 12) it is about a sixteenth of the trimmed runtime.
     micro = sum((folder / f"{name}.br").stat().st_size for name in files)
     pyodide = sum(path.stat().st_size for path in (widget_site / "pyodide").glob("*/*.br"))
-    assert micro * 20 < pyodide
+    assert micro * 20 < 5_450_000 and micro * 15 < pyodide
 
 
 def test_each_widget_names_its_runtime_and_gets_the_cpython_result(widget_site):
@@ -59,19 +60,19 @@ def test_each_widget_names_its_runtime_and_gets_the_cpython_result(widget_site):
     plain = (widget_site / "issues/tiny-models-on-your-device/index.html").read_text()
     assert 'data-pw-runtime="pyodide"' in figure_attributes(plain, "widget-iris-1")
     # The MicroPython widgets announce their own, smaller download.
-    hints = re.findall(r"The first run downloads about ([\d.]+) (kB|MB) of Python", html)
+    hints = re.findall(r"The first run downloads ([\d.]+) (kB|MB) \(compressed\) of Python", html)
     assert hints[0][1] == "MB" and [unit for _, unit in hints[1:]] == ["kB", "kB"]
-    assert 100 <= int(hints[1][0]) <= 300
+    assert 100 <= float(hints[1][0]) <= 300
 
 
 def test_loader_names_both_workers_and_the_micropython_folder(widget_site):
     (loader,) = (widget_site / "widgets").glob("loader.*.mjs")
     text = loader.read_text()
-    workers = json.loads(re.search(r"^const WORKERS = (.*); //", text, re.MULTILINE).group(1))
+    config = json.loads(re.search(r"^const CONFIG = (.*);$", text, re.MULTILINE).group(1))
+    workers = {name: runtime["worker"] for name, runtime in config["runtimes"].items()}
     assert set(workers) == {"pyodide", "micropython"}
     assert (widget_site / "widgets" / workers["micropython"]).is_file()
-    config = json.loads(re.search(r"^const CONFIG = (.*);$", text, re.MULTILINE).group(1))
-    assert config["micropython"]["indexURL"] == f"micropython/{MICROPYTHON_VERSION}/"
+    assert config["runtimes"]["micropython"]["options"]["indexURL"] == f"micropython/{MICROPYTHON_VERSION}/"
     worker = (widget_site / "widgets" / workers["micropython"]).read_text()
     assert "__PW_" not in worker and "def pw_run(name, key, input_json):" in worker
 
@@ -99,7 +100,8 @@ def test_site_default_micropython_publishes_no_pyodide(tmp_path, widget_demo_cac
     assert not (tmp_path / "output" / "pyodide").exists()
     assert list((tmp_path / "output" / "widgets").glob("worker.*.mjs")) == []
     (loader,) = (tmp_path / "output" / "widgets").glob("loader.*.mjs")
-    assert '"pyodide"' not in re.search(r"^const WORKERS = .*$", loader.read_text(), re.MULTILINE).group(0)
+    config = json.loads(re.search(r"^const CONFIG = (.*);$", loader.read_text(), re.MULTILINE).group(1))
+    assert set(config["runtimes"]) == {"micropython"}
 
 
 # Each module is the project's digits widget with one CPython-only spelling put back.
@@ -109,7 +111,7 @@ def _variant(edit) -> str:
 
 VARIANTS = {
     "future_import": lambda code: "from __future__ import annotations\n" + code,
-    "zip_strict": lambda code: code.replace("zip(row, pixels)", "zip(row, pixels, strict=True)"),
+    "zip_strict": lambda code: code.replace("zip(row, features)", "zip(row, features, strict=True)"),
     "dunder_call": lambda code: code.replace("key=lambda index: scores[index]", "key=scores.__getitem__"),
     "no_statistics": lambda code: code.replace("import math\n", "import math\nimport statistics\n"),
     "differs": lambda code: code.replace("import math\n", "import math\nimport sys\n").replace(
