@@ -88,13 +88,13 @@ def file_transfer_size(path: Path, encoding: str) -> int:
     uncompressed standard-library zip has one), so its size is used as it is.
     """
     stat = path.stat()
-    if not is_compressible(path) or not stat.st_size:
-        return stat.st_size  # sent as it is: no need to read it (a 2 MB zip, say)
     sibling = path.with_name(path.name + SUFFIX[check_encoding(encoding)])
     if sibling.is_file():
         sibling_stat = sibling.stat()
         if sibling_stat.st_mtime_ns >= stat.st_mtime_ns:
             return min(stat.st_size, sibling_stat.st_size)
+    if not is_compressible(path) or not stat.st_size:
+        return stat.st_size  # sent as it is: no need to read it (a 2 MB zip, say)
     return _cached_file_size(str(path), stat.st_size, stat.st_mtime_ns, encoding)
 
 

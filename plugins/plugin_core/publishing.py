@@ -154,8 +154,17 @@ def publish_file(
             write_atomically(cached, compress(Path(source).read_bytes(), encoding, brotli_quality))
         twin = twin_path(Path(path), encoding)
         copy_atomically(cached, twin)
+        _not_older(twin, Path(path))
         sizes[encoding] = twin.stat().st_size
     return sizes
+
+
+def _not_older(twin: Path, path: Path) -> None:
+    """A twin from the cache keeps the cache's date; a server (and the footprint) take a twin
+    older than its file for a stale one, so it gets the file's date when it is older."""
+    file_ns, twin_ns = path.stat().st_mtime_ns, twin.stat().st_mtime_ns
+    if twin_ns < file_ns:
+        os.utime(twin, ns=(file_ns, file_ns))
 
 
 def _source_digest(source: Path, cache_dir: Path) -> str:

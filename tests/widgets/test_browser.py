@@ -408,8 +408,8 @@ def with_loader_config(site: Path, target: Path, **changes) -> Path:
     text = loader.read_text()
     match = re.search(r"^const CONFIG = (.*);$", text, re.MULTILINE)
     config = json.loads(match.group(1))
-    options = config["runtimes"]["pyodide"]["options"]
-    options.update(changes)
+    for runtime in config["runtimes"].values():  # the same deadline for every runtime
+        runtime["options"].update(changes)
     loader.unlink()  # a hard link: write a new file, leave the original alone
     loader.write_text(text[: match.start(1)] + json.dumps(config) + text[match.end(1) :])
     return copy

@@ -56,7 +56,7 @@ def test_micropython_result_is_cpythons_and_nothing_of_pyodide_is_fetched(page, 
     sample = module.sample_input(published_weights(widget_site, "digits"))
     assert grid_input(page, MICRO_DIGITS) == sample
     assert result == cpython_result(widget_site, "digits", sample)
-    assert module.describe(result) in page.inner_text(f"#{MICRO_DIGITS} .pw-output")
+    assert module.describe(result) in page.inner_text(f"#{MICRO_DIGITS} .pw-result")
     fetched = runtime_requests(requests)
     assert fetched["pyodide"] == []
     assert any(url.endswith("/micropython.wasm") for url in fetched["micropython"])
@@ -78,7 +78,7 @@ def test_micropython_result_is_cpythons_and_nothing_of_pyodide_is_fetched(page, 
     assert sum(drawn) == 14
     # Once loaded, each change runs the model again: wait until the last of those runs ended.
     page.wait_for_function(f"!document.querySelector('#{MICRO_DIGITS}').hasAttribute('aria-busy')")
-    live = json.loads(page.get_attribute(f"#{MICRO_DIGITS} .pw-output", "data-pw-result"))
+    live = json.loads(page.get_attribute(f"#{MICRO_DIGITS} .pw-result", "data-pw-result"))
     assert live == cpython_result(widget_site, "digits", drawn)
     sliders = page.locator(f"#{MICRO_IRIS} input[type=range]")
     sliders.nth(2).fill("1.5")
@@ -129,7 +129,7 @@ def test_a_missing_wasm_is_explained_and_a_retry_works(page, widget_site, tmp_pa
         page.click(f"#{MICRO_DIGITS} .pw-run")
         text = wait_for_error(page, MICRO_DIGITS, "micropython.wasm")
         assert "Could not download micropython.wasm (HTTP 404" in text
-        assert "result computed when this page was built is shown above" in text
+        assert "result computed when this page was built is shown below" in text
         wasm.hardlink_to(widget_site / wasm.relative_to(broken))  # the deploy finished
         sample = grid_input(page, MICRO_DIGITS)
         assert run_widget(page, MICRO_DIGITS) == cpython_result(widget_site, "digits", sample)
@@ -193,7 +193,7 @@ def test_a_widget_module_that_raises_is_explained_and_a_retry_works(page, widget
     site = hardlinked_copy(widget_site, tmp_path / "site")
     (code,) = (site / "widgets").glob("digits.*.py")
     source = code.read_text()
-    anchor = '    size = len(weights["coef"][0])\n'
+    anchor = "    features = preprocess(pixels)\n"
     changed = source.replace(anchor, anchor + RAISES_ON_EMPTY)
     code.unlink()  # a hard link: write a new file, leave the built site alone
     code.write_text(changed)

@@ -307,10 +307,12 @@ function setupWidget(root) {
   // Touching the input asks for the model: run it (the first time this starts loading, and says so).
   const onChange = () => {
     if (!canRun()) return;
-    if (!loaded && result.dataset.pwSource === "build") {
-      $(result, ".pw-result-label").textContent = running
-        ? "Computed when this page was built, for the sample input. Yours runs as soon as Python has loaded."
-        : "Computed when this page was built, for the sample input. Yours runs once Python has loaded.";
+    // Said once, before the run turns the widget busy: a live region that changes while
+    // busy may go unannounced (and a grid cleared cell by cell would say it 64 times).
+    const label = $(result, ".pw-result-label");
+    const waiting = "Computed when this page was built, for the sample input. Yours runs once Python has loaded.";
+    if (!loaded && !running && result.dataset.pwSource === "build" && label.textContent !== waiting) {
+      label.textContent = waiting;
     }
     run();
   };
