@@ -40,8 +40,8 @@ print(f"{{rounds}} products of 8192 x 8192 matrices on {{torch.cuda.get_device_n
 def main(seconds: float = 5.0) -> int:
     nvml = NvmlCounters.open()
     if nvml is None:
-        print("no NVML: no NVIDIA driver or GPU here, or nvidia-ml-py is missing")
-        return 1
+        print("skipped: no NVML here (no NVIDIA driver or GPU, or nvidia-ml-py is missing)")
+        return 0
     import pynvml
 
     handle = nvml.handles[0]
