@@ -126,8 +126,8 @@ def test_plain_text_links_demo_output_and_energy_sentences(email_build):
         text,
     )
     # Widgets: the build-time result drawn in characters, and a numbered "Try it live" link.
-    assert "Sample drawing: a held-out test example labelled 2:" in text
-    assert re.search(r"\n    (?:[.#] ){7}[.#]\n", text)
+    assert "The sample input: a held-out test example labelled 2." in text
+    assert re.search(r"\n    [·░▒▓█]{16}\n", text)  # the drawing as a text picture, 8 cells of 2
     live = re.search(r"Try it live: run this model on your own device \[(\d+)\]", text).group(1)
     assert f"\n[{live}] {SITEURL}/issues/small-models/#widget-digits-1\n" in text
 
@@ -140,8 +140,8 @@ def test_widgets_are_their_static_result_with_a_live_link(email_build):
                      f"{SITEURL}/issues/small-models/#widget-digits-2",
                      f"{SITEURL}/issues/small-models/#widget-iris-1"]
     assert "The model guesses 2" in soup.get_text()
-    grid = soup.find("table", attrs={"aria-label": re.compile("Sample drawing")})
-    assert len(grid.find_all("td")) == 64
+    picture = soup.find("pre", attrs={"aria-label": re.compile("Sample drawing")})
+    assert len(picture.get_text().split()) == 8  # the 8 by 8 drawing, one line a row
 
 
 @pytest.mark.parametrize("slug", ISSUES)

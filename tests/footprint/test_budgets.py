@@ -24,7 +24,7 @@ import pytest
 
 ARTICLE_BUDGET = 20_000
 FIGURE_BUDGET = 40_000
-LOADER_BUDGET = 5_000
+LOADER_BUDGET = 6_000  # both runtimes, one result area, the cost line with its ranges (was 5,000 for one)
 FONT_SUFFIXES = {".woff", ".woff2", ".ttf", ".otf", ".eot"}
 TEXT_SUFFIXES = {".html", ".css", ".js", ".mjs", ".svg", ".xml", ".json"}
 # <link rel> values that do not make the browser fetch anything.
@@ -95,7 +95,7 @@ def test_every_demo_figure_fits_40_kb(sample_site):
         assert size <= FIGURE_BUDGET, f"{figure}: {size} bytes compressed (budget {FIGURE_BUDGET})"
 
 
-def test_widget_loader_fits_5_kb(sample_site):
+def test_widget_loader_fits_6_kb(sample_site):
     loaders = set()
     for page in sample_site.rglob("*.html"):
         text = page.read_text("utf-8")
