@@ -1,7 +1,8 @@
 """Publish the MicroPython runtime, from npm's ``@micropython/micropython-webassembly-pyscript``.
 
 The package is the WebAssembly port PyScript uses: ``micropython.mjs`` and
-``micropython.wasm``, 541 KB together: as brotli, about a sixteenth of the trimmed Pyodide runtime (a twentieth of the full one).
+``micropython.wasm``, 541 KB together: as brotli, about a sixteenth of the
+trimmed Pyodide runtime (a twentieth of the full one).
 Both go into ``<output>/micropython/<version>/`` (a new version is a new
 folder, so it can be cached forever), each with ``.br`` and ``.gz`` twins.
 The build-time check (``micropython_check``) runs the same installed files
