@@ -91,4 +91,8 @@ def test_another_error_raised_while_memory_is_full_is_reported(tmp_path):
         raise RuntimeError("no room")
     """
     failure = run(tmp_path, source, memory_limit_mb=CAP_MB, timeout=60).failure
-    assert (failure.kind, failure.message, failure.line) == ("RuntimeError", "no room", 6)
+    # Raising the new error needs memory too: depending on where the cap bites, it is
+    # reported as raised, or as the cap. Either way it is reported, and at once.
+    raised = (failure.kind, failure.message, failure.line) == ("RuntimeError", "no room", 6)
+    capped = failure.kind == "MemoryError" and HINT in failure.message
+    assert raised or capped, failure
