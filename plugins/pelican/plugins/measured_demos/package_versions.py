@@ -11,6 +11,8 @@ import importlib.metadata
 from functools import cache
 from pathlib import Path
 
+from .cache import installed_version
+
 
 def script_imports(script: Path) -> tuple[str, ...]:
     """Top-level modules the script itself imports (scikit-learn, not the rich it loads)."""
@@ -39,8 +41,7 @@ def versions(modules: tuple[str, ...], distributions: dict[str, list[str]]) -> d
     found = {}
     for module in modules:
         for name in distributions.get(module, []):
-            try:
-                found[name] = importlib.metadata.version(name)
-            except importlib.metadata.PackageNotFoundError:
-                continue
+            version = installed_version(name)
+            if version is not None:
+                found[name] = version
     return found

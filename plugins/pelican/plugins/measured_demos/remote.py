@@ -27,10 +27,9 @@ from pathlib import Path, PurePosixPath
 from plugin_core.carbon import CarbonIntensity, intensity
 from plugin_core.demo_link import EnergyReading, WorkerInfo
 
-from .cache import installed_version
 from .demo_process import RunRequest, run_demo
 from .meter import EnergyMeter, MeterConfig
-from .package_versions import module_distributions
+from .package_versions import module_distributions, versions
 from .results import DemoFailure, RunOutcome
 
 REGION_VARIABLE = "DEMOS_WORKER_CARBON_INTENSITY"
@@ -114,7 +113,7 @@ def run_remote(job: RemoteJob) -> RemoteResult:
             python=sys.version.split()[0],
             intensity=region,
         ),
-        packages=versions(outcome.imported_modules),
+        packages=versions(outcome.imported_modules, module_distributions()),
         root=str(root),
         problems=problems,
     )
@@ -149,18 +148,6 @@ def worker_meter(watts_per_gb: float) -> EnergyMeter:
     return EnergyMeter(
         MeterConfig(watts_per_core=float(configured) if configured else None, watts_per_gb=watts_per_gb)
     )
-
-
-def versions(modules: tuple[str, ...]) -> dict[str, str]:
-    """Installed versions of the distributions behind `modules`, on this machine."""
-    distributions = module_distributions()
-    found = {}
-    for module in modules:
-        for name in distributions.get(module, []):
-            version = installed_version(name)
-            if version is not None:
-                found[name] = version
-    return found
 
 
 @cache
