@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
-PLUGINS = ["newsletter", "measured_demos", "pyodide_widgets", "footprint"]
+sys.path.insert(0, str(PROJECT))
+from pelicanconf import PLUGINS  # noqa: E402  every plugin the site builds with, in its order
 CATEGORIES = ["Energy", "Small models", "Measurement", "Hardware"]
 TAGS = [f"topic {n}" for n in range(24)]
 
