@@ -35,6 +35,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 from pelicanconf import PLUGINS  # noqa: E402  every plugin the site builds with, in its order
+
 CATEGORIES = ["Energy", "Small models", "Measurement", "Hardware"]
 TAGS = [f"topic {n}" for n in range(24)]
 

@@ -19,6 +19,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from plugin_core.memo import Memo
+from plugin_core.memo import key as memo_key
+
 from .micropython_runtime import HEAP_BYTES, MicroPythonRuntime
 
 CHECK_SCRIPT = Path(__file__).with_name("micropython_check.mjs")
@@ -175,10 +178,31 @@ def check_widget(
     sample: list,
     result: object,
     summary: str,
+    memo: Memo | None = None,
 ) -> Outcome:
     """Run the widget under MicroPython on ``sample``; raise MicroPythonCheckError unless it
-    gives CPython's ``result`` (to within 1e-9) and ``summary``."""
+    gives CPython's ``result`` (to within 1e-9) and ``summary``.
+
+    A check that passed is kept in ``memo`` under a hash of everything it depends
+    on (module, weights, sample, CPython's answer, the runtime and the check's own
+    code), so a rebuild starts Node only for a widget or runtime that changed.
+    """
     code = widget_file.read_text(encoding="utf-8")
+    entry = memo_key(
+        name,
+        code,
+        weights,
+        json.dumps([sample, result, summary], sort_keys=True),
+        runtime.version,
+        str(runtime.module),
+        str(HEAP_BYTES),
+        repr(TOLERANCE),
+        BOOTSTRAP.read_text(encoding="utf-8"),
+        CHECK_SCRIPT.read_text(encoding="utf-8"),
+    )
+    passed = memo.get(entry) if memo else None
+    if passed is not None:
+        return Outcome(result=passed["result"], summary=passed["summary"])
     answer = run_in_micropython(node, runtime, name, code, weights, sample)
     if not answer.get("ok"):
         raise MicroPythonCheckError(explain_failure(answer, shown_path, name, runtime.version))
@@ -192,4 +216,6 @@ def check_widget(
             f"{shown_path} gives another result under MicroPython {runtime.version} on its sample "
             f"input: {difference} (allowed difference {TOLERANCE:g}). Hint: {MISMATCH_HINT}"
         )
+    if memo:
+        memo.put(entry, {"result": answer["result"], "summary": answer["summary"]})
     return Outcome(result=answer["result"], summary=answer["summary"])

@@ -26,6 +26,7 @@ from plugin_core.build import Build, MissingLinkError, Step
 from plugin_core.compression import BROTLI, file_transfer_size
 from plugin_core.demo_link import DemoBuild
 from plugin_core.directives import add_directive, relative_to_project
+from plugin_core.memo import Memo
 from plugin_core.publishing import hashed_name, publish_bytes, publish_file
 from plugin_core.receipt import LAPTOP_SOURCE, LAPTOP_WATTS, PHONE_SOURCE, PHONE_WATTS, TransferCost
 from plugin_core.watch import watch
@@ -125,6 +126,8 @@ class SiteWidgets:
         self.workers: dict[str, dict] = {}  # runtime name -> worker file and options, for the loader
         self.published_micropython: micropython_runtime.PublishedMicroPython | None = None
         self.checked: set[tuple[str, bytes, bytes]] = set()  # MicroPython widgets that passed
+        # Checks that passed in earlier builds (a Node process each): see micropython_check.
+        self.micropython_checks = Memo(config.compress_cache / "micropython_checks.json")
         self.loader: str | None = None
         self.rendered = 0
 
@@ -283,6 +286,7 @@ class SiteWidgets:
             sample=checked.sample,
             result=checked.result,
             summary=checked.summary,
+            memo=self.micropython_checks,
         )
         self.checked.add(key)
 
@@ -367,6 +371,7 @@ def build_widgets(build: Build, generators) -> None:
     for content in contents:
         site.render_all(content)
         content.has_widgets = True
+    site.micropython_checks.save()
     if site.rendered:
         generators[0].context["PYODIDE_WIDGETS_LOADER"] = site.loader
         logger.info("pyodide_widgets: %d widget(s) in %d page(s)", site.rendered, len(contents))

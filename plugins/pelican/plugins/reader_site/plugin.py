@@ -116,10 +116,10 @@ def style_feed(path: str, context: dict[str, Any], feed: Any) -> None:
 def finish(build: Build, pelican: Any) -> None:
     output = Path(pelican.output_path)
     settings = build.find(ReaderSettings)
-    add_print_hrefs(output, pelican.settings["SITEURL"])
+    pages_digest = add_print_hrefs(output, pelican.settings["SITEURL"])
     if settings.search:
         try:
-            build_index(output)
+            build_index(output, pages_digest)
         except SearchIndexError as error:
             problems.report("search index", None, str(error))
     if settings.sitemap:

@@ -9,6 +9,7 @@ search (issues and pages) are touched: listings are not worth printing.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from pathlib import Path
@@ -36,8 +37,14 @@ def with_print_hrefs(page: str, page_url: str) -> str:
     return page[:start] + LINK.sub(add, page[start:])
 
 
-def add_print_hrefs(output: Path, site_url: str) -> None:
-    for file in output.rglob("*.html"):
+def add_print_hrefs(output: Path, site_url: str) -> str:
+    """Mark the links of every issue and page; return a digest of those pages as written.
+
+    The digest is what the search index is built from (Pagefind indexes only the
+    marked pages), so a rebuild that changed none of them can keep the index.
+    """
+    digest = hashlib.sha256()
+    for file in sorted(output.rglob("*.html")):
         relative = file.relative_to(output).as_posix()
         if relative.startswith(SKIPPED_FOLDERS):
             continue
@@ -48,3 +55,7 @@ def add_print_hrefs(output: Path, site_url: str) -> None:
         updated = with_print_hrefs(page, f"{site_url.rstrip('/')}/{folder}")
         if updated != page:
             file.write_text(updated, "utf-8")
+        data = updated.encode("utf-8")
+        digest.update(f"{relative}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()

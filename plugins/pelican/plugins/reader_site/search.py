@@ -5,27 +5,58 @@ WebAssembly search engine and the index in chunks) beside it. Only elements
 marked `data-pagefind-body` are indexed (the theme marks each issue), so
 listings and the search page itself never show up as results. The browser loads
 none of it until a reader searches (theme/static/js/search.js).
+
+Pagefind has no incremental mode and indexing a large archive takes seconds,
+so the index records a digest of the pages it was built from
+(`pagefind/source.sha256`); a rebuild whose marked pages are byte for byte
+the same keeps the index as it is.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
+
+from plugin_core.publishing import write_atomically
 
 logger = logging.getLogger(__name__)
 
 BUNDLE_FOLDER = "pagefind"
 TIMEOUT_SECONDS = 300
+SOURCE_DIGEST = "source.sha256"  # in the bundle folder: the pages (and Pagefind) it was built from
 
 
 class SearchIndexError(RuntimeError):
     pass
 
 
-def build_index(output: Path) -> None:
-    """Index `output` in place; raise SearchIndexError with Pagefind's own words if it fails."""
+def _stamp(pages_digest: str) -> str:
+    try:
+        version = metadata.version("pagefind")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    return f"{pages_digest} pagefind {version}\n"
+
+
+def build_index(output: Path, pages_digest: str | None = None) -> None:
+    """Index `output` in place; raise SearchIndexError with Pagefind's own words if it fails.
+
+    With `pages_digest` (see print_links.add_print_hrefs), an index built from
+    the same pages by the same Pagefind is kept.
+    """
+    bundle = output / BUNDLE_FOLDER
+    record = bundle / SOURCE_DIGEST
+    if pages_digest is not None and (bundle / "pagefind.js").is_file():
+        with contextlib.suppress(OSError):
+            if record.read_text("utf-8") == _stamp(pages_digest):
+                logger.info("reader_site: search index unchanged in %s/%s", output.name, BUNDLE_FOLDER)
+                return
+    with contextlib.suppress(FileNotFoundError):
+        record.unlink()  # never left claiming pages that a failed run did not index
     command = [sys.executable, "-m", "pagefind", "--site", str(output),
                "--output-subdir", BUNDLE_FOLDER, "--quiet"]
     try:
@@ -41,4 +72,6 @@ def build_index(output: Path) -> None:
         raise SearchIndexError(f"Pagefind failed: {details}")
     if not (output / BUNDLE_FOLDER / "pagefind.js").is_file():
         raise SearchIndexError(f"Pagefind wrote no {BUNDLE_FOLDER}/pagefind.js in {output}")
+    if pages_digest is not None:
+        write_atomically(record, _stamp(pages_digest).encode("utf-8"))
     logger.info("reader_site: search index built in %s/%s", output.name, BUNDLE_FOLDER)
