@@ -44,7 +44,7 @@ from .report import (
     with_row,
 )
 from .settings import FootprintSettings
-from .transfer import SiteOrigin, measure_html
+from .transfer import OutputFiles, SiteOrigin, measure_html
 
 logger = logging.getLogger(__name__)
 
@@ -88,9 +88,9 @@ def finish(
     origin = SiteOrigin(output, settings.site_url)
     own = settings.page_save_as
     pages = [path for path in state.pages if path != own and (output / path).is_file()]
-    if state.transfer_cost is not None:
-        _fill_widget_cost(pages, origin, settings, state.transfer_cost)
     memory = PageMemory(_memory_file(settings, output), settings.encoding)
+    if state.transfer_cost is not None:
+        _fill_widget_cost(pages, origin, settings, state.transfer_cost, memory)
     hasher = AssetHasher(origin) if settings.hash_assets else None
     pass_ = PagePass(origin, settings, state.site_name, memory, hasher)
 
@@ -141,28 +141,31 @@ def finish(
 
 
 def _fill_widget_cost(
-    pages: list[str], origin: SiteOrigin, settings: FootprintSettings, cost: TransferCost
+    pages: list[str], origin: SiteOrigin, settings: FootprintSettings, cost: TransferCost,
+    memory: PageMemory,
 ) -> None:
     """Write the widget run's cost into receipts, from the same runtime bytes the report counts.
 
     The runtime's size does not depend on any page's text, so this comes before pages are
-    measured and stamped.
+    measured and stamped. Each page is read once; what it loads comes from `memory`.
     """
-    with_slot = [path for path in pages if has_widget_slot((origin.output_dir / path).read_text("utf-8"))]
+    with_slot, loaded = [], set()
+    files = OutputFiles(origin.output_dir, settings.encoding)
+    for path in pages:
+        data = (origin.output_dir / path).read_bytes()
+        text = data.decode("utf-8", "replace")
+        if has_widget_slot(text):
+            with_slot.append((path, text))
+        references = memory.read(data, text)[1]
+        measured = measure_html(data, path, origin, settings.encoding, references=references,
+                                files=files, html_transfer_bytes=0)  # only what it loads counts here
+        loaded.update(resource.path for resource in measured.resources)
     if not with_slot:
         return
-    loaded = {
-        resource.path
-        for path in pages
-        for resource in measure_html(
-            (origin.output_dir / path).read_bytes(), path, origin, settings.encoding
-        ).resources
-    }
     runtime = runtime_report(origin.output_dir, settings, loaded)
     text = widget_text(widget_cost({"widget_runtime": runtime}, cost))
-    for path in with_slot:
-        file = origin.output_dir / path
-        write_atomically(file, with_widget_cost(file.read_text("utf-8"), text).encode("utf-8"))
+    for path, page in with_slot:
+        write_atomically(origin.output_dir / path, with_widget_cost(page, text).encode("utf-8"))
 
 
 def _memory_file(settings: FootprintSettings, output: Path) -> Path | None:

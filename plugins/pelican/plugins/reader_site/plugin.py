@@ -23,6 +23,8 @@ from plugin_core import problems
 from plugin_core import settings as core_settings
 from plugin_core.build import Build, Step
 from plugin_core.contents import all_contents
+from plugin_core.memo import Memo
+from plugin_core.memo import key as memo_key
 from plugin_core.settings import Setting, flag, number, optional, text
 
 from . import text as page_text
@@ -52,8 +54,18 @@ class ReaderSettings:
     sitemap: bool
 
 
+@dataclass(frozen=True)
+class ProseFacts:
+    """Description and reading time of earlier builds' pages, by a hash of the page's HTML:
+    reading prose takes an HTML parse of each issue, the costliest step of this plugin."""
+
+    memo: Memo
+
+
 def read_settings(build: Build) -> None:
     values = core_settings.read(build.settings, SETTINGS)
+    project_root = Path(build.settings.get("PATH", ".")).resolve().parent
+    build.publish(ProseFacts(Memo(project_root / ".cache" / "reader_site" / "prose.json")))
     build.publish(
         ReaderSettings(
             search=values["READER_SEARCH"],
@@ -80,11 +92,20 @@ def add_template_helpers(generator: Any) -> None:
 def describe(content: Any, settings: dict[str, Any]) -> None:
     """Set description, reading_minutes, toc and citation on an article or page."""
     html = content._content or ""
-    content.description = page_text.description(html, content.metadata)
-    content.reading_minutes = page_text.reading_minutes(html)
+    build = Build.of(settings)
+    memo = build.find(ProseFacts).memo
+    own_summary = [str(content.metadata.get(key) or "") for key in ("description", "summary")]
+    entry = memo_key(html, *own_summary)
+    facts = memo.get(entry)
+    if facts is None:
+        facts = {"description": page_text.description(html, content.metadata),
+                 "minutes": page_text.reading_minutes(html)}
+        memo.put(entry, facts)
+    content.description = facts["description"]
+    content.reading_minutes = facts["minutes"]
     found = page_text.sections(html)
     long_enough = sum(1 for section in found if section.level == 2)
-    minimum = Build.of(settings).find(ReaderSettings).toc_min_sections
+    minimum = build.find(ReaderSettings).toc_min_sections
     content.toc = found if long_enough >= minimum else []
     date = getattr(content, "date", None)
     if date is None:
@@ -116,6 +137,7 @@ def style_feed(path: str, context: dict[str, Any], feed: Any) -> None:
 def finish(build: Build, pelican: Any) -> None:
     output = Path(pelican.output_path)
     settings = build.find(ReaderSettings)
+    build.find(ProseFacts).memo.save()
     pages_digest = add_print_hrefs(output, pelican.settings["SITEURL"])
     if settings.search:
         try:
