@@ -91,9 +91,11 @@ NEWSLETTER_ON_ERROR = "fail"  # the environment variable NEWSLETTER_ON_ERROR win
 # sitemap.xml, robots.txt and the feeds' XSLT page. README, "The reader's site".
 # The theme's filters are settings, so the theme also renders when a build leaves
 # the plugin out (its other features then fall back to nothing).
+from pelican.plugins.reader_site.print_links import print_hrefs  # noqa: E402
 from pelican.plugins.reader_site.text import escaped_description, heading_anchors  # noqa: E402
 
-JINJA_FILTERS = {"heading_anchors": heading_anchors, "reader_shorten": escaped_description}
+JINJA_FILTERS = {"heading_anchors": heading_anchors, "reader_shorten": escaped_description,
+                 "print_hrefs": print_hrefs}
 READER_SEARCH = True  # build the Pagefind index into output/pagefind/
 READER_TOC_MIN_SECTIONS = 4  # issues with at least this many sections get a table of contents
 READER_FEED_STYLESHEET = "theme/feed.xsl"  # None: feeds without the browser page

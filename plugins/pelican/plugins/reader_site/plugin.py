@@ -4,7 +4,7 @@
     generator_init                 the absolute site URL and root path, for the templates
     article/page_generator_finalized  description, reading time, sections, citation
     feed_written                   the XSLT processing instruction in every feed
-    finish (core)                  print URLs, search index, sitemap.xml, robots.txt;
+    finish (core)                  search index, sitemap.xml, robots.txt;
                                    before the footprint measures the site, whatever
                                    the order of PLUGINS
 """
@@ -30,7 +30,7 @@ from plugin_core.settings import Setting, flag, number, optional, text
 from . import text as page_text
 from .cite import citation
 from .feed_style import add_stylesheet
-from .print_links import add_print_hrefs
+from .print_links import marked_pages_digest, print_hrefs
 from .search import SearchIndexError, build_index
 from .sitemap import write_sitemap
 
@@ -81,6 +81,7 @@ def add_template_helpers(generator: Any) -> None:
     # in the settings, so that a build without this plugin still renders.
     generator.env.filters.setdefault("heading_anchors", page_text.heading_anchors)
     generator.env.filters.setdefault("reader_shorten", page_text.escaped_description)
+    generator.env.filters.setdefault("print_hrefs", print_hrefs)
     # Pelican makes SITEURL relative in each page when RELATIVE_URLS is on; canonical
     # links, OpenGraph and citations need the site's real address, and the 404 page
     # (served at any depth) the site's root path.
@@ -138,10 +139,9 @@ def finish(build: Build, pelican: Any) -> None:
     output = Path(pelican.output_path)
     settings = build.find(ReaderSettings)
     build.find(ProseFacts).memo.save()
-    pages_digest = add_print_hrefs(output, pelican.settings["SITEURL"])
     if settings.search:
         try:
-            build_index(output, pages_digest)
+            build_index(output, marked_pages_digest(output))
         except SearchIndexError as error:
             problems.report("search index", None, str(error))
     if settings.sitemap:

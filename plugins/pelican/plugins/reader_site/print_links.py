@@ -3,8 +3,9 @@
 The print stylesheet writes `attr(href)` after each link, which is useless for the
 relative links a RELATIVE_URLS build writes (`../../tag/x/`). So each relative
 link inside an issue or page body gets `data-print-href` with its absolute URL,
-and the print stylesheet shows that instead. Only pages whose body is marked for
-search (issues and pages) are touched: listings are not worth printing.
+and the print stylesheet shows that instead. The theme applies `print_hrefs` to
+the <article> of issues and pages while rendering them (no second pass over the
+written site); listings are not worth printing.
 """
 
 from __future__ import annotations
@@ -21,11 +22,15 @@ ABSOLUTE = re.compile(r"^(?:[a-zA-Z][\w+.-]*:|//|#)")
 SKIPPED_FOLDERS = ("pagefind/", "pyodide/", "widgets/", "demos/", "theme/")
 
 
-def with_print_hrefs(page: str, page_url: str) -> str:
-    """Add data-print-href to every relative link after the body mark."""
-    start = page.find(BODY_MARK)
-    if start < 0:
-        return page
+def print_hrefs(fragment: str, page_url: str) -> str:
+    """Template filter: add data-print-href to every relative link of `fragment`.
+
+    The theme wraps each issue's and page's <article> in it, so links are marked
+    as the page is rendered, before Pelican writes it. `page_url` is the page's
+    absolute address; without one (a build without this plugin) nothing changes.
+    """
+    if "://" not in page_url:
+        return fragment
 
     def add(match: re.Match) -> str:
         href = html.unescape(match.group("href"))
@@ -34,28 +39,19 @@ def with_print_hrefs(page: str, page_url: str) -> str:
         absolute = html.escape(urljoin(page_url, href), quote=True)
         return f'{match.group(0)[:-1]} data-print-href="{absolute}">'
 
-    return page[:start] + LINK.sub(add, page[start:])
+    return LINK.sub(add, fragment)
 
 
-def add_print_hrefs(output: Path, site_url: str) -> str:
-    """Mark the links of every issue and page; return a digest of those pages as written.
-
-    The digest is what the search index is built from (Pagefind indexes only the
-    marked pages), so a rebuild that changed none of them can keep the index.
-    """
+def marked_pages_digest(output: Path) -> str:
+    """A digest of every page marked for search, path and bytes: what Pagefind indexes."""
     digest = hashlib.sha256()
     for file in sorted(output.rglob("*.html")):
         relative = file.relative_to(output).as_posix()
         if relative.startswith(SKIPPED_FOLDERS):
             continue
-        page = file.read_text("utf-8")
-        if BODY_MARK not in page:
+        data = file.read_bytes()
+        if BODY_MARK.encode() not in data:
             continue
-        folder = relative[: -len("index.html")] if relative.endswith("index.html") else relative
-        updated = with_print_hrefs(page, f"{site_url.rstrip('/')}/{folder}")
-        if updated != page:
-            file.write_text(updated, "utf-8")
-        data = updated.encode("utf-8")
         digest.update(f"{relative}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.hexdigest()
