@@ -49,3 +49,46 @@ def test_html_part_over_budget_fails_the_build_naming_the_post(tmp_path):
     assert result.returncode == 1
     log = " ".join(log_of(result).split())
     assert "big.md:1: the email's HTML part is" in log and "over EMAIL_HTML_BUDGET_BYTES" in log
+
+
+def emails_of(output):
+    return {path.name: (path.stat().st_mtime_ns, path.read_bytes()) for path in (output / "email").iterdir()}
+
+
+def test_a_rebuild_builds_only_the_emails_that_changed(tmp_path):
+    content, output = small_site(tmp_path), tmp_path / "out"
+    first = build_site(output, content, env={"SITEURL": SITEURL})
+    assert first.returncode == 0, log_of(first)
+    before, report = emails_of(output), (output / "footprint.json").read_text()
+
+    again = build_site(output, content, env={"SITEURL": SITEURL})
+    assert again.returncode == 0, log_of(again)
+    assert "2 unchanged email(s) kept, 0 built" in log_of(again)
+    assert emails_of(output) == before  # not written again
+    assert json.loads((output / "footprint.json").read_text())["emails"] == json.loads(report)["emails"]
+
+    post = content / "issues" / "second.md"
+    post.write_text(post.read_text() + "\nOne more sentence about heat pumps.\n")
+    edited = build_site(output, content, env={"SITEURL": SITEURL})
+    assert edited.returncode == 0, log_of(edited)
+    assert "1 unchanged email(s) kept, 1 built" in log_of(edited)
+    after = emails_of(output)
+    assert after["first.eml"] == before["first.eml"] and b"heat pumps" in after["second.eml"][1]
+
+    (output / "email" / "first.eml").write_bytes(b"damaged")  # an output that changed is rebuilt
+    for memo in (tmp_path / ".cache" / "email_edition").iterdir():
+        memo.write_text("{not json")  # and a corrupt cache is only a slower build
+    repaired = build_site(output, content, env={"SITEURL": SITEURL})
+    assert repaired.returncode == 0, log_of(repaired)
+    assert "Traceback" not in log_of(repaired)
+    rebuilt = emails_of(output)["first.eml"][1]
+    assert rebuilt != b"damaged" and b"Subject: Issue 1: First" in rebuilt
+
+
+def test_an_error_is_reported_on_every_build_not_kept(tmp_path):
+    content = small_site(tmp_path, extra_words=2_000)
+    for _ in range(2):
+        result = build_site(tmp_path / "out", content, extra={"EMAIL_HTML_BUDGET_BYTES": 10_000},
+                            env={"SITEURL": SITEURL})
+        assert result.returncode == 1
+        assert "over EMAIL_HTML_BUDGET_BYTES" in " ".join(log_of(result).split())

@@ -19,12 +19,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 from plugin_core.feed_html import clean_feed_html, without_live_parts
 
 from .figures import make_png
+from .site_files import local_file
 
 MAX_IMAGE_WIDTH = 560  # CSS pixels: the 600 px column less its padding
 REMOVED_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "link", "meta",
@@ -61,18 +61,6 @@ def email_body(html: str, page_url: str, site_url: str, output_dir: Path,
             else:
                 del tag["style"]
     return soup, images
-
-
-def local_file(url: str, site_url: str, output_dir: Path) -> Path | None:
-    """The output file behind a URL on this site, if there is one."""
-    prefix = site_url.rstrip("/") + "/"
-    if not url.startswith(prefix):
-        return None
-    relative = unquote(urlsplit(url[len(prefix) - 1:]).path).lstrip("/")
-    path = (output_dir / relative).resolve()
-    if output_dir.resolve() not in path.parents or not path.is_file():
-        return None
-    return path
 
 
 def _image(img: Tag, site_url: str, output_dir: Path, scale: float) -> Image:

@@ -16,55 +16,89 @@ from pelican.log import console
 from plugin_core import problems
 from plugin_core.demo_link import DemoBuild, DemoResult
 from plugin_core.email_link import EmailEdition, TransferModel
+from plugin_core.memo import Memo
 from plugin_core.publishing import write_atomically
 from plugin_core.units import format_bytes, format_grams
 
-from .edition import build_edition
-from .figures import FigureError
+from .edition_cache import cached_edition, edition_key, memo_path, record
 from .issue import from_article, plain
-from .layout import site_links
 from .settings import EmailSettings
+from .site_files import local_file
 
 
 def write_all(articles: Sequence[Any], settings: EmailSettings, model: TransferModel,
               demos: DemoBuild | None, pelican_settings: Mapping[str, Any],
               output: Path) -> tuple[EmailEdition, ...]:
-    """Build every issue's email, write the selected ones; what each costs, for the Footprint page."""
+    """Build every issue's email, write the selected ones; what each costs, for the Footprint page.
+
+    An issue whose email is unchanged since an earlier build is not built again
+    (see edition_cache); the builders and their libraries are imported only when
+    one is.
+    """
     selected = _selected(articles, settings)
-    feed = pelican_settings.get("FEED_ALL_ATOM") or pelican_settings.get("FEED_ALL_RSS") or ""
-    links = site_links(settings, model.page_url, str(feed))
+    feed = str(pelican_settings.get("FEED_ALL_ATOM") or pelican_settings.get("FEED_ALL_RSS") or "")
     results = _results_by_url(demos)
-    editions = []
+    memo = Memo(memo_path(Path(pelican_settings.get("PATH", ".")).resolve().parent, output))
+    editions, built = [], 0
     for article in articles:
         issue = from_article(article, settings.site_url, results.get(str(article.url), ()))
-        try:
-            edition = build_edition(issue, settings, links, output, model)
-        except FigureError as error:
-            problems.report(_relative(Path(article.source_path)), 1, str(error))
-            continue
-        footprint = edition.footprint
-        editions.append(EmailEdition(
-            page_title=plain(article.title),
-            page_url=str(article.url),
-            message_bytes=footprint.message_bytes,
-            html_bytes=footprint.html_bytes,
-            text_bytes=footprint.text_bytes,
-            image_bytes=footprint.image_bytes,
-            co2e_grams=footprint.co2e_grams,
-            message_co2e_grams=footprint.message_co2e_grams,
-        ))
-        _check_budget(article, footprint.html_bytes, settings)
+        target = None
         if article in selected and settings.save_as:
             target = output / settings.save_as.format(slug=article.slug)
-            write_atomically(target, edition.data)
-            console.print(
-                f"email_edition: {_relative(target)}: {format_bytes(footprint.message_bytes)} "
-                f"(HTML part {format_bytes(footprint.html_bytes)} of "
-                f"{format_bytes(settings.html_budget_bytes)}), figures "
-                f"{format_bytes(footprint.image_bytes)}, "
-                f"{format_grams(footprint.co2e_grams)} CO2e per copy".replace("\u00a0", " ")
-            )
+        entry = edition_key(issue, settings, model, feed, output)
+        edition = cached_edition(memo, entry, output, target)
+        if edition is None:
+            edition = _build(article, issue, settings, model, feed, output, target, memo, entry)
+            built += 1
+        if edition is not None:
+            editions.append(edition)
+            _check_budget(article, edition.html_bytes, settings)
+    memo.save()
+    if len(articles) - built:
+        console.print(f"email_edition: {len(articles) - built} unchanged email(s) kept, {built} built")
     return tuple(editions)
+
+
+def _build(article: Any, issue: Any, settings: EmailSettings, model: TransferModel, feed: str,
+           output: Path, target: Path | None, memo: Memo, entry: str) -> EmailEdition | None:
+    """Build one issue's email, write it to `target` if given, and keep what it cost in `memo`."""
+    from .edition import build_edition  # bs4, css-inline and resvg
+    from .figures import FigureError
+    from .layout import site_links
+
+    try:
+        edition = build_edition(issue, settings, site_links(settings, model.page_url, feed), output, model)
+    except FigureError as error:
+        problems.report(_relative(Path(article.source_path)), 1, str(error))
+        return None
+    footprint = edition.footprint
+    result = EmailEdition(
+        page_title=plain(article.title),
+        page_url=str(article.url),
+        message_bytes=footprint.message_bytes,
+        html_bytes=footprint.html_bytes,
+        text_bytes=footprint.text_bytes,
+        image_bytes=footprint.image_bytes,
+        co2e_grams=footprint.co2e_grams,
+        message_co2e_grams=footprint.message_co2e_grams,
+    )
+    images = []
+    for image in edition.images:
+        path = local_file(image.url, settings.site_url, output)
+        if path is not None:
+            images.append((path.relative_to(output.resolve()).as_posix(), path.stat().st_size))
+    if target is not None:
+        write_atomically(target, edition.data)
+        console.print(
+            f"email_edition: {_relative(target)}: {format_bytes(footprint.message_bytes)} "
+            f"(HTML part {format_bytes(footprint.html_bytes)} of "
+            f"{format_bytes(settings.html_budget_bytes)}), figures "
+            f"{format_bytes(footprint.image_bytes)}, "
+            f"{format_grams(footprint.co2e_grams)} CO2e per copy".replace("\u00a0", " ")
+        )
+    if footprint.html_bytes <= settings.html_budget_bytes:  # an error is reported again next time
+        memo.put(entry, record(result, images, edition.data if target is not None else None))
+    return result
 
 
 def _results_by_url(demos: DemoBuild | None) -> dict[str, tuple[DemoResult, ...]]:

@@ -1,0 +1,90 @@
+"""Emails of unchanged issues, kept between builds.
+
+Building one issue's email (HTML made fit for an inbox, CSS inlined, PNG copies
+of its figures, the footer's fixed point) takes tens of milliseconds: a rebuild
+of a 1,000-issue archive spent most of its time building emails nobody changed.
+So what each built email costs is kept in a memo (plugin_core.memo) under a
+hash of everything that decides the email: the issue as the email reads it
+(its HTML, title, date, summary and demo bills), the email settings, the
+footprint's transfer model, the feed, the bytes of the files it shows, and this
+package's code and templates. An entry is used only while what it wrote is
+still there: the PNG copies of its figures and, when the email is written, the
+`.eml` byte for byte. Errors are never kept: a figure that cannot be drawn or
+an HTML part over budget is reported on every build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+from plugin_core.email_link import EmailEdition, TransferModel
+from plugin_core.memo import Memo
+from plugin_core.memo import key as memo_key
+
+from .issue import Issue
+from .settings import EmailSettings
+from .site_files import local_file
+
+PACKAGE = Path(__file__).parent
+CORE = PACKAGE.parents[2] / "plugin_core"  # plugins/pelican/plugins/email_edition -> plugins/plugin_core
+IMAGE_SOURCE = re.compile(r"""<img\b[^>]*?\bsrc=["']([^"']+)["']""", re.IGNORECASE)
+
+
+@functools.cache
+def code_digest() -> str:
+    """This package's code and templates, and the core's: a change to any rebuilds every email."""
+    parts: list[str | bytes] = []
+    for root in (PACKAGE, CORE):
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".html", ".txt", ".css"}:
+                parts += [path.relative_to(root).as_posix(), path.read_bytes()]
+    return memo_key(*parts)
+
+
+def memo_path(project_root: Path, output: Path) -> Path:
+    """One file per output folder, as the footprint's page memory: two sites keep their own."""
+    name = hashlib.sha256(str(output.resolve()).encode("utf-8")).hexdigest()[:16]
+    return project_root / ".cache" / "email_edition" / f"editions-{name}.json"
+
+
+def edition_key(issue: Issue, settings: EmailSettings, model: TransferModel, feed: str,
+                output: Path) -> str:
+    """A hash of everything the email of `issue` is made from."""
+    shown = []
+    for source in IMAGE_SOURCE.findall(issue.html):
+        path = local_file(source, settings.site_url, output)
+        shown.append(path.read_bytes() if path is not None else b"")
+    wanted = dataclasses.replace(settings, only_issue="")  # which issues are written is not the email
+    return memo_key(code_digest(), repr(issue), repr(wanted), repr(model), feed, *shown)
+
+
+def record(edition: EmailEdition, images: list[tuple[str, int]], eml: bytes | None) -> dict[str, Any]:
+    """What a later build needs: the figures for the Footprint page, and what must still be there."""
+    return {
+        "edition": dataclasses.asdict(edition),
+        "images": images,
+        "eml_sha256": hashlib.sha256(eml).hexdigest() if eml is not None else None,
+    }
+
+
+def cached_edition(memo: Memo, entry: str, output: Path, target: Path | None) -> EmailEdition | None:
+    """The kept edition under `entry`, if what it wrote is still in `output` as it was."""
+    kept = memo.get(entry)
+    if not isinstance(kept, dict):
+        return None
+    try:
+        for relative, size in kept["images"]:
+            if (output / relative).stat().st_size != size:
+                return None
+        if target is not None:
+            written = kept["eml_sha256"]
+            if written is None or hashlib.sha256(target.read_bytes()).hexdigest() != written:
+                return None
+        return EmailEdition(**kept["edition"])
+    except (OSError, KeyError, TypeError, ValueError):
+        return None  # gone, changed or unreadable: built again
