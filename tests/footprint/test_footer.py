@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import random
 
+from pelican.plugins.footprint.fixed_point import settle
 from pelican.plugins.footprint.footer import has_slot, stamp, with_stamp
 from pelican.plugins.footprint.transfer import SiteOrigin, measure_html
 from plugin_core.swd import co2e_grams
@@ -61,3 +62,23 @@ def test_stamp_settles_even_on_rounding_boundaries(tmp_path):
         on_wire = min(len(result.html), len(gzip.compress(result.html, 9, mtime=0)))
         assert result.transfer.transfer_bytes == on_wire
         assert f"This page: {format_bytes(on_wire)} transferred" in result.html.decode()
+
+
+def test_a_right_first_guess_is_described_once():
+    """The Footprint page starts from last build's row: when it is still right, the page
+    is rendered once, not twice, and a wrong guess still settles."""
+    described = []
+
+    def describe(size: int) -> str:
+        described.append(size)
+        return f"this page: {size} B"
+
+    def realise(text: str, pad: int) -> int:
+        return len(text) + pad  # the page's size once the text is in it
+
+    right = len("this page: 16 B")
+    assert settle(describe, realise, right, same=lambda new, old: new == old) == (right, True)
+    assert described == [right]
+    described.clear()
+    state, exact = settle(describe, realise, 3, same=lambda new, old: new == old)
+    assert exact and describe(state) == f"this page: {state} B" and len(described) > 2

@@ -22,21 +22,26 @@ State = TypeVar("State")
 
 
 def settle(
-    describe: Callable[[State], str], realise: Callable[[str, int], State], first: State
+    describe: Callable[[State], str],
+    realise: Callable[[str, int], State],
+    first: State,
+    same: Callable[[State, State], bool] = lambda _new, _old: False,
 ) -> tuple[State, bool]:
     """A state whose `describe` equals the text it was `realise`d with; and whether one was found.
 
     `realise(text, padding_length)` writes `text` (and that much padding) into the page.
-    Each state is described once (describing may mean rendering a whole page).
+    Each state is described once (describing may mean rendering a whole page), and not at
+    all when `same(state, first)` says it equals the first, whose text is already known:
+    a good first guess settles in one rendering.
     """
     state, tried = first, set()
     text = describe(state)
-    for _ in range(MAX_ROUNDS):
+    for round_ in range(MAX_ROUNDS):
         if text in tried:
             break
         tried.add(text)
         state = realise(text, 0)
-        described = describe(state)
+        described = text if round_ == 0 and same(state, first) else describe(state)
         if described == text:
             return state, True
         text = described
