@@ -2,16 +2,18 @@
 
 scikit-learn's digits were made by scanning pen strokes into 32x32 bitmaps,
 scaling each digit to the full height, and counting the ink in each 4x4 block
-(0 to 16). A reader's drawing is on/off, often thin, small or off-centre, so
-``preprocess`` makes it the same way: crop to the ink, scale it to the full
-height (narrowing a wide drawing to the training digits' width), centre it
-(by mass and by its box), draw it with a wide pen on a 32x32 canvas and count
-the ink in each 4x4 block, so small and off-centre drawings look like the
-training digits and thin strokes get their weight. The training demo
-(``demos/widget_digits.py``) trains on drawings made from scikit-learn's
-digits and passed through this very function, so the build, the training and
-the browser all see a drawing the same way. Only the standard library is
-used, in the subset MicroPython shares with CPython, so the same function runs
+(0 to 16). A reader's drawing is on/off, often thin, small, slanted or
+off-centre, so ``preprocess`` makes it the same way: straighten it (shear it
+so the ink leans neither way, as MNIST's "deskewing" does), crop to the ink,
+scale it to the full height (narrowing a wide drawing to the training digits'
+width), centre it (by mass and by its box), draw it with a wide pen on a 32x32
+canvas and count the ink in each 4x4 block, so small, slanted and off-centre
+drawings look like the training digits and thin strokes get their weight. The
+training demo (``demos/widget_digits.py``) trains on drawings made from
+scikit-learn's digits and on pen drawings of each digit, all passed through
+this very function, so the build, the training and the browser all see a
+drawing the same way. Only the standard library is used, in the subset
+MicroPython shares with CPython, so the same function runs
 in CPython, in Pyodide and in MicroPython.
 """
 
@@ -21,8 +23,8 @@ TITLE = "Draw a digit"
 EXPLANATION = (
     "A logistic regression with 650 numbers (64 weights for each of the ten "
     "digits, plus ten offsets) guesses which digit you drew on the 8 by 8 grid. "
-    "Your drawing is first centred, scaled and thickened the way the training "
-    "digits were; the picture with the result is what the model sees."
+    "Your drawing is first straightened, centred, scaled and thickened the way "
+    "the training digits were; the picture with the result is what the model sees."
 )
 INPUT = {"kind": "grid", "rows": 8, "cols": 8, "label": "8 by 8 drawing grid"}
 
@@ -31,6 +33,7 @@ BLOCK = 4  # 32 / 8: each feature counts the ink of a 4x4 block (0 to 16)
 PEN = 2  # pixels added around each stroke on the canvas
 WIDEST = 22  # pixels: the training digits are about 5.5 of the 8 blocks wide
 MASS_WEIGHT = 0.5  # centre halfway between the centre of mass and the middle of the ink's box
+MOST_SLANT = 1.0  # cells across per cell down: a steeper slant is the digit's shape, not a slant
 
 
 def sample_input(weights: dict) -> list[int]:
@@ -39,10 +42,11 @@ def sample_input(weights: dict) -> list[int]:
 
 
 def preprocess(cells: list[float], rows: int = 8, cols: int = 8) -> list[float]:
-    """64 ink counts (0 to 16) of a rows x cols on/off drawing, centred, scaled and thickened."""
+    """64 ink counts (0 to 16) of a rows x cols on/off drawing, straightened, centred, scaled, thickened."""
     ink = [(r + 0.5, c + 0.5) for r in range(rows) for c in range(cols) if cells[r * cols + c]]
     if not ink:
         return [0.0] * 64
+    ink = upright(ink)
     top = min(r for r, _ in ink) - 0.5
     height = max(r for r, _ in ink) + 0.5 - top
     left = min(c for _, c in ink) - 0.5
@@ -73,6 +77,20 @@ def preprocess(cells: list[float], rows: int = 8, cols: int = 8) -> list[float]:
         for by in range(CANVAS // BLOCK)
         for bx in range(CANVAS // BLOCK)
     ]
+
+
+def upright(ink: list) -> list:
+    """The ink cells (row, column) sheared so that their slant is gone: each row moves
+    sideways by the covariance of rows and columns over the variance of rows."""
+    count = len(ink)
+    mean_r = sum(r for r, _ in ink) / count
+    mean_c = sum(c for _, c in ink) / count
+    spread = sum((r - mean_r) ** 2 for r, _ in ink)
+    if not spread:
+        return ink  # a single row: nothing to straighten
+    slant = sum((r - mean_r) * (c - mean_c) for r, c in ink) / spread
+    slant = max(-MOST_SLANT, min(MOST_SLANT, slant))
+    return [(r, c - slant * (r - mean_r)) for r, c in ink]
 
 
 def predict(weights: dict, pixels: list[float]) -> dict:

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.widgets.conftest import load_widget_module, published_weights
 
 DRAWINGS = Path(__file__).with_name("data") / "hand_drawn_digits.txt"
 TARGET = 0.90  # issue 12: at least 90 % of the hand-drawn test set read right
-FLOOR = 0.65  # what today's model must not fall below (it reads 17 to 20 of 24 right)
 
 
 def hand_drawn() -> list[tuple[str, str, list[int]]]:
@@ -61,12 +58,6 @@ def test_the_reader_is_shown_the_image_the_model_sees(widget_site):
     assert image["rows"] == image["cols"] == 8 and image["values"] == module.preprocess(cells)
 
 
-def test_hand_drawn_digits_read_right_at_least_as_often_as_today(widget_site):
-    share, misread = read_right(widget_site)
-    assert share >= FLOOR, misread
-
-
-@pytest.mark.xfail(strict=True, reason="not met yet: today's model reads 17 to 20 of the 24 drawings right")
 def test_hand_drawn_digits_read_right_nine_times_in_ten(widget_site):
     share, misread = read_right(widget_site)
     assert share >= TARGET, misread
