@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 from tests.email.conftest import SITEURL
-from tests.helpers import build_site, log_of, write_site
+from tests.helpers import PROJECT, build_site, log_of, write_site
 
 POST = """\
     Title: {title}
@@ -92,3 +93,23 @@ def test_an_error_is_reported_on_every_build_not_kept(tmp_path):
                             env={"SITEURL": SITEURL})
         assert result.returncode == 1
         assert "over EMAIL_HTML_BUDGET_BYTES" in " ".join(log_of(result).split())
+
+
+def test_an_edited_issue_rebuilds_its_email_but_not_its_figures(tmp_path):
+    """The demo figures are copied to the output only when they changed, so their PNG copies
+    for the email (rendered from the SVG when it is newer) are not rendered again."""
+    shutil.copytree(PROJECT / "content", tmp_path / "content")
+    shutil.copytree(PROJECT / "_demo_cache", tmp_path / "_demo_cache")
+    output = tmp_path / "out"
+    extra = {"DEMOS_CACHE_PATH": str(tmp_path / "_demo_cache"), "DEMOS_ROOT": str(PROJECT)}
+    first = build_site(output, tmp_path / "content", extra=extra, env={"SITEURL": SITEURL})
+    assert first.returncode == 0, log_of(first)
+    figures = {path: path.stat().st_mtime_ns for path in (output / "demos").rglob("fig-*.*")}
+    assert {path.suffix for path in figures} == {".svg", ".png"}
+
+    for post in (tmp_path / "content" / "issues").glob("*.md"):
+        post.write_text(post.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    again = build_site(output, tmp_path / "content", extra=extra, env={"SITEURL": SITEURL})
+    assert again.returncode == 0, log_of(again)
+    assert "unchanged email(s) kept" not in log_of(again)  # every issue changed: every email built
+    assert {path: path.stat().st_mtime_ns for path in figures} == figures

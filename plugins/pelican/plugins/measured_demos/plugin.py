@@ -219,6 +219,11 @@ def _copy_checked(source: Path, target: Path, sha256: str | None) -> str | None:
         return "changed during the build (its checksum does not match the demo's record)"
     if target.suffix == ".svg":  # one file for light and dark pages (figure_theme)
         data = themed_svg(data.decode("utf-8")).encode("utf-8")
+    try:
+        if target.read_bytes() == data:
+            return None  # kept as it was, with its time: what is made from it (an email's PNG) stays fresh
+    except OSError:
+        pass  # not there yet
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return None
