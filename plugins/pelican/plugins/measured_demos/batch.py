@@ -21,9 +21,7 @@ from plugin_core.demo_link import DemoFailure, DemoResult, EnergyReading, Worker
 from plugin_core.publishing import sha256_file
 
 from .cache import CacheEntry, CorruptEntryError, DemoCache, cache_key, changed_packages
-from .demo_process import RunRequest, allow_runs, run_demo
 from .estimate_range import estimate_range
-from .executors import run_pending
 from .figures import over_budget
 from .meter import DEFAULT_WATTS_PER_GB, EnergyMeter
 from .package_versions import module_distributions, script_imports, versions
@@ -123,6 +121,11 @@ def run_batch(
 
     pending = [run for run in runs.values() if not _use_cache(run, cache, settings)]
     if pending:
+        # The runner is imported only when a demo runs: a build with every demo cached
+        # (most rebuilds) does not pay for it.
+        from .demo_process import allow_runs
+        from .executors import run_pending
+
         allow_runs()
         try:
             run_pending(pending, settings, meter, _execute)
@@ -246,6 +249,8 @@ def _use_cache(run: DemoRun, cache: DemoCache, settings: DemoSettings) -> bool:
 
 
 def _execute(run: DemoRun, settings: DemoSettings, meter: EnergyMeter) -> None:
+    from .demo_process import RunRequest, run_demo
+
     request = RunRequest(
         script=settings.root / run.script,
         cwd=settings.root,

@@ -25,7 +25,6 @@ import os
 import re
 import shutil
 import sys
-import uuid
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -185,7 +184,7 @@ class DemoCache:
         """Write an entry atomically: into a temporary folder, then renamed into place."""
         folder = self.folder_for(record.script, record.key)
         self.root.mkdir(parents=True, exist_ok=True)
-        temporary = self.root / f".tmp-{folder.name}-{uuid.uuid4().hex[:8]}"
+        temporary = self.root / f".tmp-{folder.name}-{os.urandom(4).hex()}"
         temporary.mkdir()
         try:
             record = self._write(temporary, record, figures, artifacts)
@@ -219,7 +218,7 @@ class DemoCache:
 
     def _replace(self, temporary: Path, folder: Path) -> None:
         if folder.exists():
-            old = self.root / f".old-{folder.name}-{uuid.uuid4().hex[:8]}"
+            old = self.root / f".old-{folder.name}-{os.urandom(4).hex()}"
             os.replace(folder, old)
             try:
                 os.replace(temporary, folder)
@@ -239,7 +238,7 @@ class DemoCache:
         """
         count = self.reuses(entry) + 1
         path = entry.folder / REUSES_NAME
-        temporary = path.with_name(f".{REUSES_NAME}.{uuid.uuid4().hex[:8]}")
+        temporary = path.with_name(f".{REUSES_NAME}.{os.urandom(4).hex()}")
         try:
             temporary.write_text(json.dumps({"reused": count}) + "\n", encoding="utf-8")
             os.replace(temporary, path)

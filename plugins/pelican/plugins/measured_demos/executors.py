@@ -9,10 +9,8 @@ imports it (through `cluster`), so a local build never pays for it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from .demo_process import stop_all
 from .meter import EnergyMeter
 
 if TYPE_CHECKING:
@@ -57,6 +55,10 @@ def run_pending(
 ) -> None:
     """Run every pending demo, setting its outcome; a cluster measures on its own machines."""
     if settings.executor == LOCAL:
+        from concurrent.futures import ThreadPoolExecutor  # settings import this module: keep it light
+
+        from .demo_process import stop_all
+
         if not isinstance(meter, EnergyMeter):
             meter = meter()
         with ThreadPoolExecutor(max_workers=min(settings.workers, len(pending))) as pool:
