@@ -17,8 +17,13 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 BODY_MARK = "data-pagefind-body"
-LINK = re.compile(r"""<a\b(?P<before>[^>]*?)\bhref="(?P<href>[^"]*)"(?P<after>[^>]*)>""")
 ABSOLUTE = re.compile(r"^(?:[a-zA-Z][\w+.-]*:|//|#)")
+# Links whose href does not start like an absolute one (most links in an issue are):
+# the others are never handed to Python. `add` still checks the unescaped href. Only the
+# href attribute itself: not data-href, whatever comes first.
+LINK = re.compile(
+    r"""<a\b(?P<before>[^>]*?)(?<![\w-])href="(?!(?:[a-zA-Z][\w+.-]*:|//|#))(?P<href>[^"]*)"(?P<after>[^>]*)>"""
+)
 SKIPPED_FOLDERS = ("pagefind/", "pyodide/", "widgets/", "demos/", "theme/")
 
 
