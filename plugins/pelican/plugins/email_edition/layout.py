@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import css_inline
 from bs4 import BeautifulSoup
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from .issue import Issue, receipt
@@ -29,6 +29,13 @@ _environment = Environment(loader=FileSystemLoader(str(TEMPLATES)),
                            autoescape=select_autoescape(["html"]), keep_trailing_newline=True)
 _inliner = css_inline.CSSInliner(keep_style_tags=False, keep_link_tags=False,
                                  load_remote_stylesheets=False)
+
+
+def keep_compiled_templates(folder: Path) -> None:
+    """Keep the compiled email template in `folder` (keyed by its source), so a build that
+    makes one email does not compile it again."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ drawn) is a content error: the build goes on and fails at the end.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -64,7 +65,10 @@ def _build(article: Any, issue: Any, settings: EmailSettings, model: TransferMod
     """Build one issue's email, write it to `target` if given, and keep what it cost in `memo`."""
     from .edition import build_edition  # bs4, css-inline and resvg
     from .figures import FigureError
-    from .layout import site_links
+    from .layout import keep_compiled_templates, site_links
+
+    with contextlib.suppress(OSError):  # a read-only cache folder only makes this slower
+        keep_compiled_templates(memo.path.parent / "templates")
 
     try:
         edition = build_edition(issue, settings, site_links(settings, model.page_url, feed), output, model)
