@@ -50,11 +50,11 @@ POST = "issues/small-models/"
 WIDGETS = {"pyodide": "#widget-digits-1", "micropython": "#widget-digits-2"}
 BEFORE = "89dba18"  # main when issue 12 started: wrapped fetch, full standard library
 PUBLISHED = {"PYODIDE_BROTLI_QUALITY": 11}  # as publishconf.py; `make html` uses 9 to build faster
-THROTTLE = (20e6 / 8, 0.040)
+THROTTLE = (20e6 / 8, 0.040)  # 20 Mbit/s, 40 ms per request
 RUN_PELICAN_WITHOUT = (  # python -c this FOLDER args...: pelican args, with FOLDER off sys.path
     "import runpy, sys; folder = sys.argv[1]; sys.path[:] = [p for p in sys.path if p != folder]; "
     "sys.argv = ['pelican', *sys.argv[2:]]; runpy.run_module('pelican', run_name='__main__')"
-)  # 20 Mbit/s, 40 ms per request
+)
 
 # Click the button and resolve with the milliseconds until the live result is in the page.
 CLICK_TO_RESULT = """async (selector) => {

@@ -33,7 +33,10 @@ _inliner = css_inline.CSSInliner(keep_style_tags=False, keep_link_tags=False,
 
 def keep_compiled_templates(folder: Path) -> None:
     """Keep the compiled email template in `folder` (keyed by its source), so a build that
-    makes one email does not compile it again."""
+    makes one email does not compile it again. Once per process and folder."""
+    cache = _environment.bytecode_cache
+    if isinstance(cache, FileSystemBytecodeCache) and cache.directory == str(folder):
+        return
     folder.mkdir(parents=True, exist_ok=True)
     _environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
 

@@ -17,12 +17,14 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 BODY_MARK = "data-pagefind-body"
-ABSOLUTE = re.compile(r"^(?:[a-zA-Z][\w+.-]*:|//|#)")
+ABSOLUTE_START = r"(?:[a-zA-Z][\w+.-]*:|//|#)"  # a scheme, a protocol-relative URL or a fragment
+ABSOLUTE = re.compile("^" + ABSOLUTE_START)
 # Links whose href does not start like an absolute one (most links in an issue are):
 # the others are never handed to Python. `add` still checks the unescaped href. Only the
 # href attribute itself: not data-href, whatever comes first.
 LINK = re.compile(
-    r"""<a\b(?P<before>[^>]*?)(?<![\w-])href="(?!(?:[a-zA-Z][\w+.-]*:|//|#))(?P<href>[^"]*)"(?P<after>[^>]*)>"""
+    r"""<a\b(?P<before>[^>]*?)(?<![\w-])href="(?!""" + ABSOLUTE_START
+    + r""")(?P<href>[^"]*)"(?P<after>[^>]*)>"""
 )
 SKIPPED_FOLDERS = ("pagefind/", "pyodide/", "widgets/", "demos/", "theme/")
 
