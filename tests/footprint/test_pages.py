@@ -6,10 +6,11 @@ import gzip
 import re
 
 import pytest
-from pelican.plugins.footprint import pages
-from pelican.plugins.footprint.after_build import _memory_file
+from pelican.plugins.footprint import page_memory
+from pelican.plugins.footprint.after_build import memory_file
 from pelican.plugins.footprint.assets import AssetHasher
-from pelican.plugins.footprint.pages import PageMemory, PagePass
+from pelican.plugins.footprint.page_memory import PageMemory
+from pelican.plugins.footprint.pages import PagePass
 from pelican.plugins.footprint.settings import read_settings
 from pelican.plugins.footprint.transfer import SiteOrigin
 
@@ -74,7 +75,7 @@ def test_a_rebuild_reuses_what_it_remembers_and_stays_exact(tmp_path, monkeypatc
         compressed.append(len(data))
         return gz(data) if encoding == "gzip" else pytest.fail("unexpected encoding")
 
-    monkeypatch.setattr(pages, "encoded_size", counting)
+    monkeypatch.setattr(page_memory, "encoded_size", counting)
     second = one_pass(tmp_path, paths, tmp_path / "cache.json")
 
     for path in paths:
@@ -100,6 +101,6 @@ def test_a_damaged_memory_only_costs_time(tmp_path):
 
 def test_each_output_folder_has_its_own_memory(tmp_path):
     settings = read_settings({"PATH": str(tmp_path / "content")})
-    first, second = _memory_file(settings, tmp_path / "a"), _memory_file(settings, tmp_path / "b")
+    first, second = memory_file(settings, tmp_path / "a"), memory_file(settings, tmp_path / "b")
     assert first != second and first.parent == second.parent == tmp_path / ".cache" / "footprint"
-    assert _memory_file(read_settings({"FOOTPRINT_CACHE_PATH": False}), tmp_path) is None
+    assert memory_file(read_settings({"FOOTPRINT_CACHE_PATH": False}), tmp_path) is None

@@ -13,7 +13,9 @@ half-written page.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from plugin_core import problems
 from plugin_core.carbon import CarbonSettings
 from plugin_core.demo_link import BuildEnergy
 from plugin_core.email_link import EmailEditions
@@ -30,9 +33,9 @@ from plugin_core.receipt import TransferCost
 from .assets import AssetHasher, precompress, remove_stale_twins
 from .content_rows import email_rows
 from .fixed_point import padding, settle
-from .footer import has_widget_slot, with_widget_cost
 from .footprint_page import FootprintGenerator
-from .pages import PageMemory, PagePass, digest
+from .page_memory import MEMORY_VERSION, PageMemory, digest
+from .pages import PagePass, PageRestoreError
 from .receipts import widget_cost, widget_text
 from .report import (
     PageEntry,
@@ -44,7 +47,7 @@ from .report import (
     with_row,
 )
 from .settings import FootprintSettings
-from .transfer import OutputFiles, SiteOrigin, measure_html
+from .transfer import SiteOrigin, measure_html
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +69,21 @@ class BuildState:
     generator: FootprintGenerator | None = None
     transfer_cost: TransferCost | None = None  # for the receipts' widget line
     issues: list[dict[str, Any]] = field(default_factory=list)  # published articles, by date
+    memory: PageMemory | None = None  # what the last build left (writer, PagePass)
+    rendered: dict[str, str] = field(default_factory=dict)  # page -> digest of Pelican's rendering
+    untouched: set[str] = field(default_factory=set)  # pages the writer left as last build finished them
+
+    def relative(self, path: str) -> str | None:
+        """The output-relative POSIX path of a file Pelican wrote at `path`; None if outside."""
+        # Pelican passes the absolute path it writes; resolving each of 1,500 paths on
+        # disk would cost more than the rest of this step.
+        relative = os.path.relpath(os.path.abspath(path), self.written_root)
+        if relative.startswith(os.pardir + os.sep) or relative == os.pardir:
+            try:  # written through a symbolic link, perhaps: ask the disk
+                return Path(path).resolve().relative_to(self.output_dir).as_posix()
+            except ValueError:
+                return None
+        return relative.replace(os.sep, "/")
 
 
 def url_of(path: str) -> str:
@@ -88,16 +106,22 @@ def finish(
     origin = SiteOrigin(output, settings.site_url)
     own = settings.page_save_as
     pages = [path for path in state.pages if path != own and (output / path).is_file()]
-    memory = PageMemory(_memory_file(settings, output), settings.encoding)
-    if state.transfer_cost is not None:
-        _fill_widget_cost(pages, origin, settings, state.transfer_cost, memory)
+    memory = state.memory or PageMemory(memory_file(settings, output), settings.encoding)
     hasher = AssetHasher(origin) if settings.hash_assets else None
     pass_ = PagePass(origin, settings, state.site_name, memory, hasher)
+    if state.transfer_cost is not None:
+        pass_.widget_text = _widget_text(pages, state, pass_, state.transfer_cost)
+    context = _context(settings, pass_.widget_text)
+    pass_.context_unchanged, memory.context = memory.context == context, context
 
     rows = []
     shared: dict[tuple, dict[str, Any]] = {}
     for path in pages:
-        title, transfer = pass_.page(path)
+        try:
+            title, transfer = pass_.page(path, state.rendered.get(path), path in state.untouched)
+        except PageRestoreError as error:
+            problems.report(str(output / path), None, f"footprint: {error}")
+            continue
         row = page_row(PageEntry(path, url_of(path), title, transfer), settings)
         # Most pages load the same few files: one dict each, not one per page (memory).
         row["resources"] = [shared.setdefault(tuple(r.items()), r) for r in row["resources"]]
@@ -140,35 +164,47 @@ def finish(
     return report
 
 
-def _fill_widget_cost(
-    pages: list[str], origin: SiteOrigin, settings: FootprintSettings, cost: TransferCost,
-    memory: PageMemory,
-) -> None:
-    """Write the widget run's cost into receipts, from the same runtime bytes the report counts.
+def _widget_text(pages: list[str], state: BuildState, pass_: PagePass, cost: TransferCost) -> str:
+    """The widget run's cost for receipts, from the same runtime bytes the report counts.
 
-    The runtime's size does not depend on any page's text, so this comes before pages are
-    measured and stamped. Each page is read once; what it loads comes from `memory`.
+    The runtime is what is in the runtime folders that no page loads on its own, so
+    this needs what each page loads: remembered by the digest of its rendering, or
+    read from the page Pelican wrote.
     """
-    with_slot, loaded = [], set()
-    files = OutputFiles(origin.output_dir, settings.encoding)
+    loaded: set[str] = set()
+    origin, memory = pass_.origin, pass_.memory
     for path in pages:
-        data = (origin.output_dir / path).read_bytes()
-        text = data.decode("utf-8", "replace")
-        if has_widget_slot(text):
-            with_slot.append((path, text))
-        references = memory.read(data, text)[1]
-        measured = measure_html(data, path, origin, settings.encoding, references=references,
-                                files=files, html_transfer_bytes=0)  # only what it loads counts here
+        known = memory.known(state.rendered[path]) if path in state.rendered else None
+        if known is None:
+            data = (origin.output_dir / path).read_bytes()
+            known = memory.read(data, data.decode("utf-8", "replace"))
+        measured = measure_html(b"", path, origin, pass_.settings.encoding, references=known[1],
+                                files=pass_.files, html_transfer_bytes=0)  # only what it loads counts here
         loaded.update(resource.path for resource in measured.resources)
-    if not with_slot:
-        return
-    runtime = runtime_report(origin.output_dir, settings, loaded)
-    text = widget_text(widget_cost({"widget_runtime": runtime}, cost))
-    for path, page in with_slot:
-        write_atomically(origin.output_dir / path, with_widget_cost(page, text).encode("utf-8"))
+    runtime = runtime_report(origin.output_dir, pass_.settings, loaded)
+    return widget_text(widget_cost({"widget_runtime": runtime}, cost))
 
 
-def _memory_file(settings: FootprintSettings, output: Path) -> Path | None:
+def _context(settings: FootprintSettings, widget: str | None) -> str:
+    """What a finished page depends on besides its rendering and what it loads."""
+    return digest(repr((MEMORY_VERSION, settings, widget, _code_digest())).encode("utf-8"))
+
+
+_CODE: list[str] = []
+
+
+def _code_digest() -> str:
+    """This plugin's and the core's source: a change to how pages are finished shows here."""
+    if not _CODE:
+        sha = hashlib.sha1(usedforsecurity=False)
+        for folder in (Path(__file__).parent, Path(problems.__file__).parent):
+            for source in sorted(folder.glob("*.py")):
+                sha.update(source.name.encode() + b"\0" + source.read_bytes())
+        _CODE.append(sha.hexdigest())
+    return _CODE[0]
+
+
+def memory_file(settings: FootprintSettings, output: Path) -> Path | None:
     """One file per output folder: two sites built from one project keep their own."""
     if settings.cache_path is None:
         return None

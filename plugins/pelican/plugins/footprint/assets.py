@@ -18,13 +18,14 @@ from __future__ import annotations
 import logging
 import posixpath
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from plugin_core.compression import ENCODINGS, SUFFIX, compress, decompress, is_compressible
 from plugin_core.publishing import HASH_LENGTH, hashed_name, write_atomically
 
-from .transfer import Reference, SiteOrigin, css_references, html_references
+from .transfer import Reference, Resource, SiteOrigin, css_references, html_references
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +97,29 @@ class AssetHasher:
             return _rewritten(text, page, self.origin, own, URL_ATTRIBUTE)
         for url in urls:
             text = self._rewrite_url(text, page, url)
+        return text
+
+    def final_references(self, references: list[Reference], page: str) -> list[Reference]:
+        """What the page at `page`, loading `references`, loads once `rewrite` has run."""
+        final = []
+        for reference in references:
+            hashed = self.hashed(self.origin.resolve(reference.url, page))
+            if hashed:
+                reference = Reference(_hashed_url(reference.url, hashed), reference.kind)
+            final.append(reference)
+        return final
+
+    def undone(self, text: str, page: str, references: list[Reference], loaded: Iterable[Resource]) -> str:
+        """`text`, rewritten by an earlier build to load the hashed copies among `loaded`,
+        loading the originals it referred to as `references` again."""
+        hashed = {HASHED_NAME.sub(r"\1", resource.path): resource.path for resource in loaded
+                  if is_hashed(resource.path)}
+        for url in dict.fromkeys(reference.url for reference in references):
+            target = self.origin.resolve(url, page)
+            if target in hashed:
+                old = _hashed_url(url, hashed[target])
+                for quote in "\"'":
+                    text = text.replace(f"{quote}{old}{quote}", f"{quote}{url}{quote}")
         return text
 
     def _rewrite_url(self, text: str, page: str, url: str) -> str:

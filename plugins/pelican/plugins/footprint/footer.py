@@ -77,6 +77,13 @@ def has_widget_slot(html: str) -> bool:
     return WIDGET_SLOT.search(html) is not None
 
 
+def unstamped(html: str) -> str:
+    """`html` with every slot this module fills emptied again: the page as rendered."""
+    for slot in (SLOT, VIEW_SLOT, WIDGET_SLOT):
+        html = slot.sub(lambda m: m.group(1) + m.group(3), html)
+    return html
+
+
 def stamp(
     html: str,
     measured: PageTransfer,

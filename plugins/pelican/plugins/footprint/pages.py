@@ -1,179 +1,139 @@
 """One pass over each written page: load hashed assets, measure, stamp, write once.
 
-Pelican writes every page on every build, so each must be read, measured and
-stamped again: with 1,000 issues that is 1,500 pages a build. Per page this
-is one read and one write. What a page's text alone decides (the URLs it
-loads, its title, its compressed size) is remembered between builds by a
-digest of that text (`PageMemory`), so a page Pelican wrote as before is
-neither parsed nor compressed again, and a rebuild costs what it changed.
-Remembered figures are exact: a digest names the very bytes measured.
+Pelican renders every page on every build. A page it rendered as last build,
+whose finished file is still in place (see `writer`), is not read at all when
+nothing it loads has changed: its remembered weight is checked against the
+assets as they are now and reused. Any other page is read once, made final
+(hashed asset names, the widget's cost, its footer's own weight) and written
+once. What a page's text alone decides (its title, the URLs it loads, its
+compressed size) is remembered by digest (`page_memory`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import html as html_lib
-import json
 import logging
-import re
-import zlib
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass, field, replace
 
-from plugin_core.compression import GZIP, GZIP_LEVEL, encoded_size
-from plugin_core.publishing import write_atomically, write_chunks_atomically
+from plugin_core.publishing import write_atomically
 
 from .assets import AssetHasher
-from .footer import has_slot, stamp
+from .footer import has_slot, has_widget_slot, stamp, unstamped, with_widget_cost
+from .page_memory import FinishedPage, PageMemory, digest
 from .settings import FootprintSettings
-from .transfer import OutputFiles, PageTransfer, Reference, SiteOrigin, html_references, measure_html
+from .transfer import (
+    OutputFiles,
+    PageTransfer,
+    Reference,
+    Resource,
+    SiteOrigin,
+    html_references,
+    measure_html,
+)
 
 logger = logging.getLogger(__name__)
 
-# Bump when html_references or TITLE would read a remembered page differently.
-MEMORY_VERSION = 2
-TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
-
-def digest(data: bytes) -> str:
-    """96 bits of SHA-1: ample to tell a site's pages apart, and short to keep."""
-    return hashlib.sha1(data, usedforsecurity=False).hexdigest()[:24]
-
-
-def _compressor(encoding: str) -> str:
-    """What a remembered size depends on besides the bytes: the encoder and its settings."""
-    if encoding == GZIP:
-        return f"gzip-{GZIP_LEVEL}-zlib-{zlib.ZLIB_RUNTIME_VERSION}"
-    import brotli  # only a site that counts brotli sizes needs it
-
-    return f"br-{getattr(brotli, '__version__', '?')}"
-
-
-@dataclass
-class PageMemory:
-    """Facts about page texts, by digest, kept in a JSON file between builds.
-
-    Only what this build used is written back, so the file stays the size of the site.
-    """
-
-    file: Path | None
-    encoding: str
-    _compressor: str = ""
-    _old: dict[str, Any] = field(default_factory=dict)
-    _pages: dict[str, tuple[str, int]] = field(default_factory=dict)  # digest -> title, references
-    _sizes: dict[str, int] = field(default_factory=dict)  # digest -> bytes on the wire
-    own_row: dict[str, Any] | None = None  # the Footprint page's row as last settled
-    _shapes: dict[tuple, int] = field(default_factory=dict)  # references -> their number
-    _references: list[list[Reference]] = field(default_factory=list)
-    _old_shapes: list[tuple] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self._compressor = _compressor(self.encoding)
-        if self.file is None or not self.file.is_file():
-            return
-        try:
-            old = json.loads(self.file.read_bytes())
-        except (OSError, ValueError):
-            return  # a damaged memory is only a slower build
-        if old.get("version") == MEMORY_VERSION and old.get("compressor") == self._compressor:
-            self._old = old
-            try:
-                self._old_shapes = [tuple((str(u), str(k)) for u, k in shape) for shape in old["shapes"]]
-            except (KeyError, TypeError, ValueError):
-                return
-            self.own_row = old.get("own_row")
-
-    def read(self, data: bytes, text: str) -> tuple[str, list[Reference]]:
-        """The raw <title> text and the references of the page `text` (`data` encoded)."""
-        key = digest(data)
-        found = self._pages.get(key)
-        if found is None:
-            old = self._old.get("pages", {}).pop(key, None)
-            try:
-                title, shape = str(old[0]), self._old_shapes[old[1]]
-            except (TypeError, IndexError, KeyError):  # not remembered, or not readable
-                old = None
-            if old is None:
-                match = TITLE.search(text)
-                title = match.group(1) if match else ""
-                shape = tuple((r.url, r.kind) for r in html_references(text))
-            # Pages at one depth load the same URLs: one list for all of them.
-            if shape not in self._shapes:
-                self._shapes[shape] = len(self._shapes)
-                self._references.append([Reference(url, kind) for url, kind in shape])
-            found = self._pages[key] = (title, self._shapes[shape])
-        return found[0], self._references[found[1]]
-
-    def encoded_size(self, data: bytes) -> int:
-        """`compression.encoded_size` of an HTML page, remembered by its digest."""
-        key = digest(data)
-        size = self._sizes.get(key)
-        if size is None:
-            size = self._old.get("sizes", {}).pop(key, None)
-            if size is None:
-                size = encoded_size(data, self.encoding)
-            self._sizes[key] = size
-        return size
-
-    def save(self) -> None:
-        if self.file is None:
-            return
-        self._old = {}
-        head = {"version": MEMORY_VERSION, "compressor": self._compressor, "own_row": self.own_row,
-                "shapes": list(self._shapes)}
-
-        def dumps(value: Any) -> bytes:
-            return json.dumps(value, separators=(",", ":")).encode("utf-8")
-
-        def chunks() -> Iterator[bytes]:  # entry by entry: never the whole file in memory
-            yield dumps(head)[:-1]
-            for name, entries in (("pages", self._pages), ("sizes", self._sizes)):
-                yield b',"' + name.encode() + b'":{'
-                for index, (key, value) in enumerate(entries.items()):
-                    yield (b"," if index else b"") + dumps(key) + b":" + dumps(value)
-                yield b"}"
-            yield b"}"
-
-        try:
-            write_chunks_atomically(self.file, chunks())
-        except OSError as error:  # a read-only cache folder only makes the next build slower
-            logger.warning("footprint: could not remember page sizes in %s: %s", self.file, error)
+class PageRestoreError(Exception):
+    """A finished page could not be taken back to what Pelican rendered."""
 
 
 @dataclass
 class PagePass:
-    """Everything one build shares while it goes over its pages."""
+    """Everything one build shares while it goes over its pages.
+
+    `widget_text` is the widget run's cost for receipts that have a slot for it;
+    `context_unchanged` says whether everything a finished page depends on besides
+    its rendering and its assets (settings, that text, this code) is as last build.
+    """
 
     origin: SiteOrigin
     settings: FootprintSettings
     site_name: str
     memory: PageMemory
     hasher: AssetHasher | None = None
+    widget_text: str | None = None
+    context_unchanged: bool = False
     files: OutputFiles = field(init=False)
 
     def __post_init__(self) -> None:
         self.files = OutputFiles(self.origin.output_dir, self.settings.encoding)
 
-    def page(self, path: str) -> tuple[str, PageTransfer]:
-        """Read the written page `path`, make it final, write it once; its title and weight."""
+    def page(
+        self, path: str, rendered: str | None = None, untouched: bool = False
+    ) -> tuple[str, PageTransfer]:
+        """Make the page at `path` final and write it once; its title and weight.
+
+        `rendered` is the digest of what Pelican rendered for it; `untouched` says the
+        writer left last build's finished file in place instead of writing it.
+        """
         file = self.origin.output_dir / path
-        data = file.read_bytes()
+        finished = self.memory.finished_page(path) if untouched else None
+        if finished is not None:
+            kept = self._kept(path, finished)
+            if kept is not None:
+                return kept
+            on_disk = file.read_bytes()
+            data = self._restored(on_disk, path, finished)
+        else:
+            on_disk = data = file.read_bytes()
+        rendered = rendered or digest(data)
         text = data.decode("utf-8", "replace")
-        raw_title, references = self.memory.read(data, text)
+        raw_title, references = self.memory.read(data, text, rendered)
         new_data, transfer = self.finish_html(text, path, references, data)
-        if new_data != data:
+        if new_data != on_disk:
             write_atomically(file, new_data)
+        # Remembered as finished (so never written again while unchanged) only if the
+        # finished page can be taken back to its rendering, should its assets change.
+        if digest(self._rendering_of(new_data, path, references, transfer.resources)) == rendered:
+            self.memory.finish(path, rendered, file, transfer)
         return self.title(raw_title, path), transfer
+
+    def _kept(self, path: str, finished: FinishedPage) -> tuple[str, PageTransfer] | None:
+        """The finished page's title and weight, if it loads what it loaded, at the same sizes."""
+        known = self.memory.known(finished.rendered)
+        if not self.context_unchanged or known is None:
+            return None
+        raw_title, references = known
+        if self.hasher is not None:
+            references = self.hasher.final_references(references, path)
+        measured = measure_html(b"", path, self.origin, self.settings.encoding, references=references,
+                                files=self.files, html_transfer_bytes=finished.html_transfer_bytes)
+        if measured.resources != finished.resources:
+            return None
+        self.memory.keep(path)
+        transfer = replace(measured, html_raw_bytes=finished.html_raw_bytes)
+        return self.title(raw_title, path), transfer
+
+    def _restored(self, data: bytes, path: str, finished: FinishedPage) -> bytes:
+        """What Pelican rendered for a finished page, taken back from the page."""
+        known = self.memory.known(finished.rendered)
+        restored = self._rendering_of(data, path, known[1] if known else [], finished.resources)
+        if known is None or digest(restored) != finished.rendered:
+            raise PageRestoreError(
+                "this page is not as the last build left it, and its figures cannot be brought "
+                "up to date; delete the output folder (`make clean`) and build again"
+            )
+        return restored
+
+    def _rendering_of(self, data: bytes, path: str, references: list[Reference],
+                      loaded: tuple[Resource, ...]) -> bytes:
+        """The finished page `data` with its filled slots emptied and its hashed asset names
+        (among `loaded`) undone; `references` are what its rendering loads."""
+        text = unstamped(data.decode("utf-8", "replace"))
+        if self.hasher is not None:
+            text = self.hasher.undone(text, path, references, loaded)
+        return text.encode("utf-8")
 
     def finish_html(
         self, text: str, path: str, references: list[Reference] | None = None, data: bytes | None = None
     ) -> tuple[bytes, PageTransfer]:
-        """The page's final bytes (hashed assets, stamped footer) and its measured weight."""
+        """The page's final bytes (hashed assets, widget cost, stamped footer) and its weight."""
         settings = self.settings
         if references is None:
             references = html_references(text)
+        if self.widget_text is not None and has_widget_slot(text):
+            text, data = with_widget_cost(text, self.widget_text), None
         if self.hasher is not None:
             rewritten = self.hasher.rewrite(text, path, references)
             if rewritten != text:

@@ -2,7 +2,9 @@
 
     start (core)          read and check the settings; begin this run's BuildState;
                           publish the TransferModel (the email edition prices its bytes with it)
+                          and the RenderedPages the writer fills (reader_site reads them)
     get_generators        add the Footprint page's generator
+    get_writer            Pelican's writer, leaving pages finished as they would be again (writer)
     content (core, last)  remember the generator; a first report with the demos; each
                           article's receipt (plugin_core.receipt) as `article.receipt`
     content_written       note every HTML page written (feeds are not pages)
@@ -24,13 +26,16 @@ from plugin_core import build as core
 from plugin_core.build import BUILD_KEY, Build, CoreSettings, Step
 from plugin_core.demo_link import BuildEnergy, DemoBuild
 from plugin_core.email_link import EmailEditions, TransferModel
+from plugin_core.page_link import RenderedPages
 
-from .after_build import BuildState, finish
+from .after_build import BuildState, finish, memory_file
 from .content_rows import demo_rows, issue_rows, published_articles
 from .footprint_page import FootprintGenerator
+from .page_memory import PageMemory
 from .receipts import RECEIPT_FILTERS, attach, complete, transfer_cost
 from .report import preliminary_report
 from .settings import read_settings
+from .writer import FinishedPagesWriter
 
 logger = logging.getLogger(__name__)
 
@@ -44,13 +49,18 @@ def start_build(build: Build) -> None:
     build.publish(TransferModel(settings.grid_intensity, settings.green_hosting_factor, settings.page_url))
     cost = transfer_cost(settings.grid_intensity, settings.green_hosting_factor, settings.encoding)
     build.publish(cost)  # the widgets cost a reader's download with it
+    output_dir = Path(build.settings["OUTPUT_PATH"]).resolve()
+    rendered = RenderedPages()
+    build.publish(rendered)  # the writer fills it; reader_site reads it
     build.publish(
         BuildState(
             settings=settings,
-            output_dir=Path(build.settings["OUTPUT_PATH"]).resolve(),
+            output_dir=output_dir,
             written_root=os.path.abspath(build.settings["OUTPUT_PATH"]),
             site_name=str(build.settings.get("SITENAME", "")),
             transfer_cost=cost,
+            memory=PageMemory(memory_file(settings, output_dir), settings.encoding),
+            rendered=rendered.digests,
         )
     )
 
@@ -64,6 +74,10 @@ def add_filters(generator: Any) -> None:
 
 def get_generators(pelican: Any) -> type[FootprintGenerator]:
     return FootprintGenerator
+
+
+def get_writer(pelican: Any) -> type[FinishedPagesWriter]:
+    return FinishedPagesWriter
 
 
 def remember_contents(build: Build, generators: list[Any]) -> None:
@@ -86,16 +100,8 @@ def note_written(path: str, context: dict[str, Any] | None = None) -> None:
     state = build.find(BuildState) if build is not None else None
     if state is None or not str(path).endswith(".html"):
         return
-    # Pelican passes the absolute path it wrote; resolving each of 1,500 paths on
-    # disk would cost more than the rest of this step.
-    relative = os.path.relpath(os.path.abspath(path), state.written_root)
-    if relative.startswith(os.pardir + os.sep) or relative == os.pardir:
-        try:  # written through a symbolic link, perhaps: ask the disk
-            relative = Path(path).resolve().relative_to(state.output_dir).as_posix()
-        except ValueError:
-            return
-    relative = relative.replace(os.sep, "/")
-    if relative not in state.page_set:
+    relative = state.relative(str(path))
+    if relative is not None and relative not in state.page_set:
         state.page_set.add(relative)
         state.pages.append(relative)
 
@@ -123,6 +129,7 @@ def register() -> None:
     core.register()
     core.on_start(PLUGIN, start_build)
     signals.get_generators.connect(get_generators)
+    signals.get_writer.connect(get_writer)
     signals.generator_init.connect(add_filters)
     core.on_content(Step.FOOTPRINT, PLUGIN, remember_contents)
     signals.content_written.connect(note_written)
