@@ -25,13 +25,15 @@ from plugin_core.build import Build, Step
 from plugin_core.contents import all_contents
 from plugin_core.memo import Memo
 from plugin_core.memo import key as memo_key
+from plugin_core.page_link import RenderedPages
 from plugin_core.settings import Setting, flag, number, optional, text
 
 from . import text as page_text
 from .cite import citation
 from .feed_style import add_stylesheet
-from .print_links import marked_pages_digest, print_hrefs
+from .print_links import print_hrefs
 from .search import SearchIndexError, build_index
+from .site_pages import searchable_digest, site_pages
 from .sitemap import write_sitemap
 
 logger = logging.getLogger(__name__)
@@ -57,7 +59,8 @@ class ReaderSettings:
 @dataclass(frozen=True)
 class ProseFacts:
     """Description and reading time of earlier builds' pages, by a hash of the page's HTML:
-    reading prose takes an HTML parse of each issue, the costliest step of this plugin."""
+    reading prose takes an HTML parse of each issue, the costliest step of this plugin.
+    The same file keeps what each rendered page is marked with (site_pages)."""
 
     memo: Memo
 
@@ -138,14 +141,18 @@ def style_feed(path: str, context: dict[str, Any], feed: Any) -> None:
 def finish(build: Build, pelican: Any) -> None:
     output = Path(pelican.output_path)
     settings = build.find(ReaderSettings)
-    build.find(ProseFacts).memo.save()
+    memo = build.find(ProseFacts).memo
+    if settings.search or settings.sitemap:
+        rendered = build.find(RenderedPages)
+        pages = site_pages(output, rendered.digests if rendered else None, memo)
     if settings.search:
         try:
-            build_index(output, marked_pages_digest(output))
+            build_index(output, searchable_digest(pages))
         except SearchIndexError as error:
             problems.report("search index", None, str(error))
     if settings.sitemap:
-        write_sitemap(output, pelican.settings["SITEURL"])
+        write_sitemap(output, pelican.settings["SITEURL"], pages)
+    memo.save()
 
 
 def register() -> None:

@@ -10,13 +10,10 @@ written site); listings are not worth printing.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
-from pathlib import Path
 from urllib.parse import urljoin
 
-BODY_MARK = "data-pagefind-body"
 ABSOLUTE_START = r"(?:[a-zA-Z][\w+.-]*:|//|#)"  # a scheme, a protocol-relative URL or a fragment
 ABSOLUTE = re.compile("^" + ABSOLUTE_START)
 # Links whose href does not start like an absolute one (most links in an issue are):
@@ -26,7 +23,6 @@ LINK = re.compile(
     r"""<a\b(?P<before>[^>]*?)(?<![\w-])href="(?!""" + ABSOLUTE_START
     + r""")(?P<href>[^"]*)"(?P<after>[^>]*)>"""
 )
-SKIPPED_FOLDERS = ("pagefind/", "pyodide/", "widgets/", "demos/", "theme/")
 
 
 def print_hrefs(fragment: str, page_url: str) -> str:
@@ -47,18 +43,3 @@ def print_hrefs(fragment: str, page_url: str) -> str:
         return f'{match.group(0)[:-1]} data-print-href="{absolute}">'
 
     return LINK.sub(add, fragment)
-
-
-def marked_pages_digest(output: Path) -> str:
-    """A digest of every page marked for search, path and bytes: what Pagefind indexes."""
-    digest = hashlib.sha256()
-    for file in sorted(output.rglob("*.html")):
-        relative = file.relative_to(output).as_posix()
-        if relative.startswith(SKIPPED_FOLDERS):
-            continue
-        data = file.read_bytes()
-        if BODY_MARK.encode() not in data:
-            continue
-        digest.update(f"{relative}\0{len(data)}\0".encode())
-        digest.update(data)
-    return digest.hexdigest()

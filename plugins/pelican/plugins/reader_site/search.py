@@ -56,7 +56,7 @@ def _pagefind() -> list[str]:
 def build_index(output: Path, pages_digest: str | None = None) -> None:
     """Index `output` in place; raise SearchIndexError with Pagefind's own words if it fails.
 
-    With `pages_digest` (see print_links.marked_pages_digest), an index built from
+    With `pages_digest` (see site_pages.searchable_digest), an index built from
     the same pages by the same Pagefind is kept.
     """
     bundle = output / BUNDLE_FOLDER

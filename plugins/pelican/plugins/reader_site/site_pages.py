@@ -1,0 +1,70 @@
+"""The site's written HTML pages, as the search index and the sitemap see them.
+
+Both go over every page after it is written: the index is kept when no page
+marked for search changed, and the sitemap leaves out pages marked `noindex`.
+Reading 1,500 pages for that on every build would cost more than the rest of
+this plugin. Where the footprint plugin is on, it says which rendering each page
+holds (plugin_core.page_link): a page is then known by that digest, and what it
+is marked with is remembered by it, so an unchanged page is not read at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from plugin_core.memo import Memo
+from plugin_core.memo import key as memo_key
+
+BODY_MARK = b"data-pagefind-body"
+NOINDEX = re.compile(rb"""<meta\s+name=["']robots["']\s+content=["'][^"']*noindex""", re.IGNORECASE)
+SKIPPED_FOLDERS = ("pagefind/", "pyodide/", "widgets/", "demos/", "theme/")
+
+
+@dataclass(frozen=True)
+class SitePage:
+    path: str  # output-relative, POSIX
+    identity: str  # digest of its rendering, or of the file
+    searchable: bool  # marked with data-pagefind-body: what Pagefind indexes
+    noindex: bool  # <meta name="robots" content="noindex">: left out of the sitemap
+
+
+def site_pages(
+    output: Path, rendered: dict[str, str] | None = None, memo: Memo | None = None
+) -> list[SitePage]:
+    """Every HTML page in `output` (not in the runtime and asset folders), sorted by path.
+
+    `rendered` maps a page to the digest of its rendering this build; `memo` keeps
+    what a rendering is marked with between builds.
+    """
+    rendered = rendered or {}
+    pages = []
+    for file in sorted(output.rglob("*.html")):
+        relative = file.relative_to(output).as_posix()
+        if relative.startswith(SKIPPED_FOLDERS) or relative.split("/")[-1].startswith("."):
+            continue
+        identity, marks = rendered.get(relative), None
+        if identity is not None and memo is not None:
+            marks = memo.get(memo_key("page marks", identity))
+        if identity is None or marks is None:
+            data = file.read_bytes()
+            identity = identity or hashlib.sha256(data).hexdigest()
+            marks = [BODY_MARK in data, NOINDEX.search(data[:4000]) is not None]
+            if relative in rendered and memo is not None:
+                memo.put(memo_key("page marks", identity), marks)
+        pages.append(SitePage(relative, identity, bool(marks[0]), bool(marks[1])))
+    return pages
+
+
+def searchable_digest(pages: list[SitePage]) -> str:
+    """A digest of every page marked for search, path and rendering: what Pagefind indexes.
+
+    The footprint's figures in a page are left out of the index (`data-pagefind-ignore`
+    in the theme), so a page's rendering decides what Pagefind takes from it."""
+    digest = hashlib.sha256()
+    for page in pages:
+        if page.searchable:
+            digest.update(f"{page.path}\0{page.identity}\n".encode())
+    return digest.hexdigest()
