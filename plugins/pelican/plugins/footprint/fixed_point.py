@@ -34,12 +34,13 @@ def settle(
     all when `same(state, first)` says it equals the first, whose text is already known:
     a good first guess settles in one rendering.
     """
-    state, tried = first, set()
+    state, tried = first, set()  # digests of the texts tried: a text may be a whole page
     text = describe(state)
     for round_ in range(MAX_ROUNDS):
-        if text in tried:
+        seen = hashlib.sha1(text.encode("utf-8", "surrogatepass"), usedforsecurity=False).digest()
+        if seen in tried:
             break
-        tried.add(text)
+        tried.add(seen)
         state = realise(text, 0)
         described = text if round_ == 0 and same(state, first) else describe(state)
         if described == text:

@@ -64,6 +64,12 @@ def view_text(transfer: PageTransfer, grid_intensity: float, green_hosting_facto
     )
 
 
+def _slot_empty(html: str) -> bool:
+    """Whether `with_stamp(html, "")` would leave `html` as it is (without copying it)."""
+    found = SLOT.search(html)
+    return found is None or found.group(2) == ""
+
+
 def with_stamp(html: str, text: str, view: str = "") -> str:
     html = SLOT.sub(lambda m: m.group(1) + text + m.group(3), html, count=1)
     return VIEW_SLOT.sub(lambda m: m.group(1) + view + m.group(3), html, count=1) if view else html
@@ -119,9 +125,8 @@ def stamp(
         transfer_of[text] = state[1]
         return text
 
-    empty = with_stamp(html, "")
     # An empty slot is the page as measured: start from that, without compressing it again.
-    first = (html, measured) if empty == html else stamped("", 0)
+    first = (html, measured) if _slot_empty(html) else stamped("", 0)
     (page, transfer), exact = settle(shown_and_kept, stamped, first)
     if not exact:
         logger.warning("footprint: %s: the footer's figures did not settle; they may be one "

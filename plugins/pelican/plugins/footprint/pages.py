@@ -144,6 +144,7 @@ class PagePass:
                                 files=self.files, html_transfer_bytes=self.memory.encoded_size(data))
         if not settings.stamp_footer or not has_slot(text):
             return data, measured
+        del data  # the stamped page is made from the text (a Footprint page can be megabytes)
         stamped = stamp(text, measured, settings.encoding, settings.grid_intensity,
                         settings.green_hosting_factor, sizes=self.memory.encoded_size)
         return stamped.html, stamped.transfer
