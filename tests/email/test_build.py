@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
+from email import policy
+from email.parser import BytesParser
+
+from bs4 import BeautifulSoup
+from plugin_core.units import format_bytes
 
 from tests.email.conftest import SITEURL
 from tests.helpers import PROJECT, build_site, log_of, write_site
@@ -56,6 +61,19 @@ def emails_of(output):
     return {path.name: (path.stat().st_mtime_ns, path.read_bytes()) for path in (output / "email").iterdir()}
 
 
+def states_its_own_size(eml: bytes) -> bool:
+    """The footer of `eml` says how big `eml` is, in both parts, as a reader sees them."""
+    message = BytesParser(policy=policy.default).parsebytes(eml)
+    shown = []
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            shown.append(part.get_content())
+        elif part.get_content_type() == "text/html":
+            shown.append(BeautifulSoup(part.get_content(), "html.parser").get_text())
+    sentence = " ".join(f"This email is {format_bytes(len(eml))}".split())  # split() takes the nbsp too
+    return len(shown) == 2 and all(sentence in " ".join(text.split()) for text in shown)
+
+
 def test_a_rebuild_builds_only_the_emails_that_changed(tmp_path):
     content, output = small_site(tmp_path), tmp_path / "out"
     first = build_site(output, content, env={"SITEURL": SITEURL})
@@ -75,6 +93,12 @@ def test_a_rebuild_builds_only_the_emails_that_changed(tmp_path):
     assert "1 unchanged email(s) kept, 1 built" in log_of(edited)
     after = emails_of(output)
     assert after["first.eml"] == before["first.eml"] and b"heat pumps" in after["second.eml"][1]
+    # The edited email starts from the footer it stated before, and still states its own size,
+    # whether the edit kept that size's rounding or not.
+    assert states_its_own_size(after["second.eml"][1])
+    post.write_text(post.read_text() + "\nWaste heat warms the pool next door. " * 40 + "\n")
+    assert (longer := build_site(output, content, env={"SITEURL": SITEURL})).returncode == 0, log_of(longer)
+    assert states_its_own_size(emails_of(output)["second.eml"][1])
 
     (output / "email" / "first.eml").write_bytes(b"damaged")  # an output that changed is rebuilt
     for memo in (tmp_path / ".cache" / "email_edition").glob("editions-*.json"):

@@ -10,7 +10,9 @@ footprint's transfer model, the feed, the bytes of the files it shows, and this
 package's code and templates. An entry is used only while what it wrote is
 still there: the PNG copies of its figures and, when the email is written, the
 `.eml` byte for byte. Errors are never kept: a figure that cannot be drawn or
-an HTML part over budget is reported on every build.
+an HTML part over budget is reported on every build. The footer sentence of each
+issue's latest email is kept too, by slug: an edited issue's footer usually says
+what it said before, so that sentence is the first one tried.
 """
 
 from __future__ import annotations
@@ -61,6 +63,12 @@ def edition_key(issue: Issue, settings: EmailSettings, model: TransferModel, fee
         shown.append(path.read_bytes() if path is not None else b"")
     wanted = dataclasses.replace(settings, only_issue="")  # which issues are written is not the email
     return memo_key(code_digest(), repr(issue), repr(wanted), repr(model), feed, *shown)
+
+
+def footer_entry(slug: str) -> str:
+    """Where the footer sentence of the issue `slug`'s latest email is kept: the first
+    guess of its footer's fixed point when the issue is edited (edition.build_edition)."""
+    return memo_key("footer sentence", slug)
 
 
 def record(edition: EmailEdition, images: list[tuple[str, int]], eml: bytes | None) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from plugin_core.memo import Memo
 from plugin_core.publishing import write_atomically
 from plugin_core.units import format_bytes, format_grams
 
-from .edition_cache import cached_edition, edition_key, memo_path, record
+from .edition_cache import cached_edition, edition_key, footer_entry, memo_path, record
 from .issue import from_article, plain
 from .settings import EmailSettings
 from .site_files import local_file
@@ -48,6 +48,7 @@ def write_all(articles: Sequence[Any], settings: EmailSettings, model: TransferM
             target = output / settings.save_as.format(slug=article.slug)
         entry = edition_key(issue, settings, model, feed, output)
         edition = cached_edition(memo, entry, output, target)
+        memo.get(footer_entry(article.slug))  # kept for the day this issue is edited
         if edition is None:
             edition = _build(article, issue, settings, model, feed, output, target, memo, entry)
             built += 1
@@ -70,11 +71,14 @@ def _build(article: Any, issue: Any, settings: EmailSettings, model: TransferMod
     with contextlib.suppress(OSError):  # a read-only cache folder only makes this slower
         keep_compiled_templates(memo.path.parent / "templates")
 
+    guess = memo.get(footer_entry(article.slug))
     try:
-        edition = build_edition(issue, settings, site_links(settings, model.page_url, feed), output, model)
+        edition = build_edition(issue, settings, site_links(settings, model.page_url, feed), output, model,
+                                guess if isinstance(guess, str) else None)
     except FigureError as error:
         problems.report(_relative(Path(article.source_path)), 1, str(error))
         return None
+    memo.put(footer_entry(article.slug), edition.sentence)
     footprint = edition.footprint
     result = EmailEdition(
         page_title=plain(article.title),
