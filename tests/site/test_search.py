@@ -21,6 +21,38 @@ def test_index_is_built_from_issues_and_pages_only(sample_site):
     assert pages == issues + 2  # the issues, About and Subscribe; no listing, no search page
 
 
+def test_the_glob_of_marked_pages_gives_the_index_of_every_page(sample_site, tmp_path):
+    """The build hands Pagefind a glob of the marked pages; it must change nothing but the time."""
+    import shutil
+
+    from pelican.plugins.reader_site.search import build_index
+    from pelican.plugins.reader_site.site_pages import SitePage, search_glob, site_pages
+
+    site = tmp_path / "site"
+    shutil.copytree(sample_site, site, ignore=shutil.ignore_patterns("pagefind", "pyodide"))
+    pages = site_pages(site)
+    glob = search_glob(pages)
+    parts = glob.strip("{}").split(",")
+    assert "issues/**/*.html" in parts and "index.html" not in parts  # the home page is a listing
+
+    def bundle() -> dict:
+        files = (site / "pagefind").rglob("*")
+        return {path.relative_to(site): path.read_bytes() for path in files if path.is_file()}
+
+    build_index(site, glob=glob)
+    by_glob = bundle()
+    shutil.rmtree(site / "pagefind")
+    build_index(site)
+    assert by_glob == bundle()
+
+    # A folder with a page that is not marked is not globbed whole; odd names get no glob.
+    mixed = [SitePage("a/1/index.html", "x", True, False), SitePage("a/index.html", "y", False, False),
+             SitePage("b/2/index.html", "z", True, False), SitePage("top.html", "t", True, False)]
+    assert search_glob(mixed) == "{a/1/index.html,b/**/*.html,top.html}"
+    assert search_glob([SitePage("a{b}/index.html", "x", True, False)]) is None
+    assert search_glob([SitePage("index.html", "x", False, False)]) is None
+
+
 def test_every_page_links_to_search_without_script(sample_site):
     for path in ["index.html", "issues/what-training-costs/index.html", "404.html"]:
         html = (sample_site / path).read_text()

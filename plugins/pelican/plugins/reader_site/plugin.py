@@ -33,7 +33,7 @@ from .cite import citation
 from .feed_style import add_stylesheet
 from .print_links import print_hrefs
 from .search import SearchIndexError, build_index
-from .site_pages import searchable_digest, site_pages
+from .site_pages import search_glob, searchable_digest, site_pages
 from .sitemap import write_sitemap
 
 logger = logging.getLogger(__name__)
@@ -147,7 +147,7 @@ def finish(build: Build, pelican: Any) -> None:
         pages = site_pages(output, rendered.digests if rendered else None, memo)
     if settings.search:
         try:
-            build_index(output, searchable_digest(pages))
+            build_index(output, searchable_digest(pages), search_glob(pages))
         except SearchIndexError as error:
             problems.report("search index", None, str(error))
     if settings.sitemap:

@@ -68,3 +68,25 @@ def searchable_digest(pages: list[SitePage]) -> str:
         if page.searchable:
             digest.update(f"{page.path}\0{page.identity}\n".encode())
     return digest.hexdigest()
+
+
+GLOB_SPECIAL = frozenset("{}[]*?,\\!")
+
+
+def search_glob(pages: list[SitePage]) -> str | None:
+    """A Pagefind glob that matches the marked pages and as few others as it can.
+
+    A top folder whose pages are all marked is one `folder/**/*.html`; other marked
+    pages are named one by one. None (every HTML file) when a path would need escaping.
+    """
+    marked = [page.path for page in pages if page.searchable]
+    if not marked or any(GLOB_SPECIAL & set(path) for path in marked):
+        return None
+    unmarked_tops = {page.path.split("/")[0] for page in pages if not page.searchable and "/" in page.path}
+    parts = []
+    for path in marked:
+        top = path.split("/")[0]
+        part = f"{top}/**/*.html" if "/" in path and top not in unmarked_tops else path
+        if part not in parts:
+            parts.append(part)
+    return parts[0] if len(parts) == 1 else "{" + ",".join(parts) + "}"
