@@ -71,12 +71,19 @@ def footer_entry(slug: str) -> str:
     return memo_key("footer sentence", slug)
 
 
-def record(edition: EmailEdition, images: list[tuple[str, int]], eml: bytes | None) -> dict[str, Any]:
-    """What a later build needs: the figures for the Footprint page, and what must still be there."""
+def record(edition: EmailEdition, images: list[tuple[str, int]], eml: bytes | None,
+           written: Path | None = None) -> dict[str, Any]:
+    """What a later build needs: the figures for the Footprint page, and what must still be there.
+
+    `written` is the `.eml` just written with the bytes `eml`: while its size and modification
+    time are unchanged, a later build need not read it to know it is still those bytes.
+    """
+    stat = written.stat() if written is not None else None
     return {
         "edition": dataclasses.asdict(edition),
         "images": images,
         "eml_sha256": hashlib.sha256(eml).hexdigest() if eml is not None else None,
+        "eml_stat": [stat.st_size, stat.st_mtime_ns] if stat is not None else None,
     }
 
 
@@ -90,8 +97,9 @@ def cached_edition(memo: Memo, entry: str, output: Path, target: Path | None) ->
             if (output / relative).stat().st_size != size:
                 return None
         if target is not None:
-            written = kept["eml_sha256"]
-            if written is None or hashlib.sha256(target.read_bytes()).hexdigest() != written:
+            written, stat = kept["eml_sha256"], target.stat()
+            if kept.get("eml_stat") != [stat.st_size, stat.st_mtime_ns] and (
+                    written is None or hashlib.sha256(target.read_bytes()).hexdigest() != written):
                 return None
         return EmailEdition(**kept["edition"])
     except (OSError, KeyError, TypeError, ValueError):

@@ -105,7 +105,7 @@ def _build(article: Any, issue: Any, settings: EmailSettings, model: TransferMod
             f"{format_grams(footprint.co2e_grams)} CO2e per copy".replace("\u00a0", " ")
         )
     if footprint.html_bytes <= settings.html_budget_bytes:  # an error is reported again next time
-        memo.put(entry, record(result, images, edition.data if target is not None else None))
+        memo.put(entry, record(result, images, edition.data if target is not None else None, target))
     return result
 
 

@@ -72,9 +72,17 @@ class BuildState:
     memory: PageMemory | None = None  # what the last build left (writer, PagePass)
     rendered: dict[str, str] = field(default_factory=dict)  # page -> digest of Pelican's rendering
     untouched: set[str] = field(default_factory=set)  # pages the writer left as last build finished them
+    _relative: dict[str, str | None] = field(default_factory=dict)
 
     def relative(self, path: str) -> str | None:
-        """The output-relative POSIX path of a file Pelican wrote at `path`; None if outside."""
+        """The output-relative POSIX path of a file Pelican wrote at `path`; None if outside.
+
+        Asked twice per page (the writer, then `content_written`): worked out once."""
+        if path not in self._relative:
+            self._relative[path] = self._relative_of(path)
+        return self._relative[path]
+
+    def _relative_of(self, path: str) -> str | None:
         # Pelican passes the absolute path it writes; resolving each of 1,500 paths on
         # disk would cost more than the rest of this step.
         relative = os.path.relpath(os.path.abspath(path), self.written_root)
