@@ -98,9 +98,10 @@ def cached_edition(memo: Memo, entry: str, output: Path, target: Path | None) ->
                 return None
         if target is not None:
             written, stat = kept["eml_sha256"], target.stat()
-            if kept.get("eml_stat") != [stat.st_size, stat.st_mtime_ns] and (
-                    written is None or hashlib.sha256(target.read_bytes()).hexdigest() != written):
-                return None
+            if kept.get("eml_stat") != [stat.st_size, stat.st_mtime_ns]:
+                if written is None or hashlib.sha256(target.read_bytes()).hexdigest() != written:
+                    return None
+                memo.put(entry, {**kept, "eml_stat": [stat.st_size, stat.st_mtime_ns]})  # same bytes
         return EmailEdition(**kept["edition"])
     except (OSError, KeyError, TypeError, ValueError):
         return None  # gone, changed or unreadable: built again
