@@ -11,6 +11,7 @@ are kept, never errors, so an author's mistake is reported on every build.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -32,6 +33,18 @@ def key(*parts: str | bytes) -> str:
         digest.update(len(data).to_bytes(8, "little"))
         digest.update(data)
     return digest.hexdigest()
+
+
+@functools.cache
+def source_digest(roots: tuple[Path, ...], suffixes: frozenset[str]) -> str:
+    """A `key` of every file with one of `suffixes` under `roots`, by name and bytes:
+    code whose change must invalidate what was kept. Worked out once per process."""
+    parts: list[str | bytes] = []
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in suffixes:
+                parts += [path.relative_to(root).as_posix(), path.read_bytes()]
+    return key(*parts)
 
 
 class Memo:

@@ -7,9 +7,8 @@ import re
 
 import pytest
 from pelican.plugins.footprint import page_memory
-from pelican.plugins.footprint.after_build import memory_file
 from pelican.plugins.footprint.assets import AssetHasher
-from pelican.plugins.footprint.page_memory import PageMemory
+from pelican.plugins.footprint.page_memory import PageMemory, memory_file
 from pelican.plugins.footprint.pages import PagePass
 from pelican.plugins.footprint.settings import read_settings
 from pelican.plugins.footprint.transfer import SiteOrigin
@@ -101,6 +100,7 @@ def test_a_damaged_memory_only_costs_time(tmp_path):
 
 def test_each_output_folder_has_its_own_memory(tmp_path):
     settings = read_settings({"PATH": str(tmp_path / "content")})
-    first, second = memory_file(settings, tmp_path / "a"), memory_file(settings, tmp_path / "b")
+    cache = settings.cache_path
+    first, second = memory_file(cache, tmp_path / "a"), memory_file(cache, tmp_path / "b")
     assert first != second and first.parent == second.parent == tmp_path / ".cache" / "footprint"
-    assert memory_file(read_settings({"FOOTPRINT_CACHE_PATH": False}), tmp_path) is None
+    assert memory_file(read_settings({"FOOTPRINT_CACHE_PATH": False}).cache_path, tmp_path) is None

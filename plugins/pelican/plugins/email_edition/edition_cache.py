@@ -18,14 +18,13 @@ what it said before, so that sentence is the first one tried.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import re
 from pathlib import Path
 from typing import Any
 
 from plugin_core.email_link import EmailEdition, TransferModel
-from plugin_core.memo import Memo
+from plugin_core.memo import Memo, source_digest
 from plugin_core.memo import key as memo_key
 
 from .issue import Issue
@@ -37,15 +36,9 @@ CORE = PACKAGE.parents[2] / "plugin_core"  # plugins/pelican/plugins/email_editi
 IMAGE_SOURCE = re.compile(r"""<img\b[^>]*?\bsrc=["']([^"']+)["']""", re.IGNORECASE)
 
 
-@functools.cache
 def code_digest() -> str:
     """This package's code and templates, and the core's: a change to any rebuilds every email."""
-    parts: list[str | bytes] = []
-    for root in (PACKAGE, CORE):
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and path.suffix in {".py", ".html", ".txt", ".css"}:
-                parts += [path.relative_to(root).as_posix(), path.read_bytes()]
-    return memo_key(*parts)
+    return source_digest((PACKAGE, CORE), frozenset({".py", ".html", ".txt", ".css"}))
 
 
 def memo_path(project_root: Path, output: Path) -> Path:

@@ -13,7 +13,6 @@ half-written page.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import time
@@ -27,6 +26,7 @@ from plugin_core import problems
 from plugin_core.carbon import CarbonSettings
 from plugin_core.demo_link import BuildEnergy
 from plugin_core.email_link import EmailEditions
+from plugin_core.memo import source_digest
 from plugin_core.publishing import write_atomically, write_chunks_atomically
 from plugin_core.receipt import TransferCost
 
@@ -51,6 +51,8 @@ from .transfer import SiteOrigin, measure_html
 
 logger = logging.getLogger(__name__)
 
+CORE = Path(problems.__file__).parent  # plugin_core: how pages are finished depends on it too
+
 OWN_TITLE = "Footprint"
 
 
@@ -61,6 +63,7 @@ class BuildState:
     settings: FootprintSettings
     output_dir: Path
     site_name: str
+    memory: PageMemory  # what the last build left (writer, PagePass)
     written_root: str = ""  # the output folder as Pelican spells it when it writes
     started: float = field(default_factory=time.perf_counter)
     pages: list[str] = field(default_factory=list)  # HTML pages written, output-relative
@@ -69,7 +72,6 @@ class BuildState:
     generator: FootprintGenerator | None = None
     transfer_cost: TransferCost | None = None  # for the receipts' widget line
     issues: list[dict[str, Any]] = field(default_factory=list)  # published articles, by date
-    memory: PageMemory | None = None  # what the last build left (writer, PagePass)
     rendered: dict[str, str] = field(default_factory=dict)  # page -> digest of Pelican's rendering
     untouched: set[str] = field(default_factory=set)  # pages the writer left as last build finished them
     _relative: dict[str, str | None] = field(default_factory=dict)
@@ -114,7 +116,7 @@ def finish(
     origin = SiteOrigin(output, settings.site_url)
     own = settings.page_save_as
     pages = [path for path in state.pages if path != own and (output / path).is_file()]
-    memory = state.memory or PageMemory(memory_file(settings, output), settings.encoding)
+    memory = state.memory
     hasher = AssetHasher(origin) if settings.hash_assets else None
     pass_ = PagePass(origin, settings, state.site_name, memory, hasher)
     if state.transfer_cost is not None:
@@ -195,28 +197,8 @@ def _widget_text(pages: list[str], state: BuildState, pass_: PagePass, cost: Tra
 
 def _context(settings: FootprintSettings, widget: str | None) -> str:
     """What a finished page depends on besides its rendering and what it loads."""
-    return digest(repr((MEMORY_VERSION, settings, widget, _code_digest())).encode("utf-8"))
-
-
-_CODE: list[str] = []
-
-
-def _code_digest() -> str:
-    """This plugin's and the core's source: a change to how pages are finished shows here."""
-    if not _CODE:
-        sha = hashlib.sha1(usedforsecurity=False)
-        for folder in (Path(__file__).parent, Path(problems.__file__).parent):
-            for source in sorted(folder.glob("*.py")):
-                sha.update(source.name.encode() + b"\0" + source.read_bytes())
-        _CODE.append(sha.hexdigest())
-    return _CODE[0]
-
-
-def memory_file(settings: FootprintSettings, output: Path) -> Path | None:
-    """One file per output folder: two sites built from one project keep their own."""
-    if settings.cache_path is None:
-        return None
-    return settings.cache_path / f"pages-{digest(str(output).encode('utf-8'))[:16]}.json"
+    code = source_digest((Path(__file__).parent, CORE), frozenset({".py"}))  # how pages are finished
+    return digest(repr((MEMORY_VERSION, settings, widget, code)).encode("utf-8"))
 
 
 def _own_page_fixed_point(

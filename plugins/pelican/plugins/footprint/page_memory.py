@@ -50,6 +50,13 @@ def _compressor(encoding: str) -> str:
     return f"br-{getattr(brotli, '__version__', '?')}"
 
 
+def memory_file(cache_path: Path | None, output: Path) -> Path | None:
+    """One file per output folder: two sites built from one project keep their own."""
+    if cache_path is None:
+        return None
+    return cache_path / f"pages-{digest(str(output).encode('utf-8'))[:16]}.json"
+
+
 @dataclass(frozen=True)
 class FinishedPage:
     """A page as the footprint left it in the output folder."""

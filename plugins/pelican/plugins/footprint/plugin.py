@@ -28,10 +28,10 @@ from plugin_core.demo_link import BuildEnergy, DemoBuild
 from plugin_core.email_link import EmailEditions, TransferModel
 from plugin_core.page_link import RenderedPages
 
-from .after_build import BuildState, finish, memory_file
+from .after_build import BuildState, finish
 from .content_rows import demo_rows, issue_rows, published_articles
 from .footprint_page import FootprintGenerator
-from .page_memory import PageMemory
+from .page_memory import PageMemory, memory_file
 from .receipts import RECEIPT_FILTERS, attach, complete, transfer_cost
 from .report import preliminary_report
 from .settings import read_settings
@@ -59,7 +59,7 @@ def start_build(build: Build) -> None:
             written_root=os.path.abspath(build.settings["OUTPUT_PATH"]),
             site_name=str(build.settings.get("SITENAME", "")),
             transfer_cost=cost,
-            memory=PageMemory(memory_file(settings, output_dir), settings.encoding),
+            memory=PageMemory(memory_file(settings.cache_path, output_dir), settings.encoding),
             rendered=rendered.digests,
         )
     )

@@ -38,7 +38,7 @@ class FinishedPagesWriter(Writer):
 
     def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
         state = self._state
-        if state is None or state.memory is None or not filename.endswith(".html"):
+        if state is None or not filename.endswith(".html"):
             return super()._open_w(filename, encoding, override)
         # Pelican's own bookkeeping (writers.Writer._open_w, Pelican 4.12), without opening.
         if filename in self._overridden_files:
