@@ -5,6 +5,11 @@
 - plugin: signal wiring.
 """
 
-from .plugin import register
 
-__all__ = ["register"]
+def register() -> None:
+    """Pelican's entry point, importing the plugin only when it is used: Pelican imports
+    every installed namespace plugin, listed in PLUGINS or not, so a build without this
+    one should not pay for loading it."""
+    from .plugin import register as connect_signals
+
+    connect_signals()
