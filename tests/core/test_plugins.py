@@ -116,6 +116,24 @@ def test_importing_the_plugins_loads_no_heavy_library():
     assert found.stdout.strip() == "[]"
 
 
+def test_pelican_finding_the_plugins_imports_none_of_their_code():
+    """Pelican imports every installed namespace plugin, even with PLUGINS = [], so a
+    package's `__init__` must import nothing; bench/build_cost.py's baseline relies on it."""
+    code = (
+        "import sys\n"
+        "from pelican.plugins._utils import get_namespace_plugins\n"
+        "found = get_namespace_plugins()\n"
+        "print(sorted(found))\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('plugin_core', 'pelican.plugins.'))\n"
+        "             and m not in found and m != 'pelican.plugins._utils' and m != 'pelican.plugins.signals'))"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    plugins, loaded = found.stdout.splitlines()
+    for name in ALL_PLUGINS:
+        assert f"'pelican.plugins.{name}'" in plugins
+    assert loaded == "[]"
+
+
 def test_every_setting_has_a_readme_row_or_heading():
     from pelican.plugins.email_edition.settings import SETTINGS as EMAIL
     from pelican.plugins.footprint.settings import SETTINGS as FOOTPRINT
