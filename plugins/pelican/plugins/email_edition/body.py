@@ -21,11 +21,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bs4 import BeautifulSoup, Tag
 from plugin_core.feed_html import clean_feed_html, without_live_parts
 
 from .figures import make_png
 from .site_files import local_file
+from .soup import BeautifulSoup, Tag
 
 MAX_IMAGE_WIDTH = 560  # CSS pixels: the 600 px column less its padding
 REMOVED_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "link", "meta",

@@ -15,12 +15,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import css_inline
-from bs4 import BeautifulSoup
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from .issue import Issue, receipt
 from .settings import EmailSettings
+from .soup import BeautifulSoup
 from .text import PlainText
 
 TEMPLATES = Path(__file__).with_name("templates")

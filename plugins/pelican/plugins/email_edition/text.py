@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.element import Comment
+from .soup import BeautifulSoup, Comment, NavigableString, Tag
 
 WIDTH = 72
 BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "pre", "blockquote", "figure",
