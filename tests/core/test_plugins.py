@@ -116,6 +116,19 @@ def test_importing_the_plugins_loads_no_heavy_library():
     assert found.stdout.strip() == "[]"
 
 
+def test_the_email_builders_load_soup_sieve_only_when_a_selector_is_used():
+    code = (
+        "import sys\n"
+        "from pelican.plugins.email_edition import edition, body\n"
+        "print('soupsieve.css_parser' in sys.modules)\n"
+        "soup, _ = body.email_body('<p class=x>a <b>b</b></p>', 'https://e.org/p/', 'https://e.org', None)\n"
+        "print('soupsieve.css_parser' in sys.modules)\n"
+        "print(soup.select_one('p.x b'), 'soupsieve.css_parser' in sys.modules)"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.split("\n")[:3] == ["False", "False", "<b>b</b> True"]
+
+
 def test_pelican_finding_the_plugins_imports_none_of_their_code():
     """Pelican imports every installed namespace plugin, even with PLUGINS = [], so a
     package's `__init__` must import nothing; bench/build_cost.py's baseline relies on it."""
