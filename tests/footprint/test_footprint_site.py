@@ -277,6 +277,21 @@ def test_footprint_page_shows_the_json(site, report):
     assert "Figures marked to load lazily are counted" in html  # and why (see the page)
 
 
+def test_long_tables_show_their_heaviest_rows_and_say_so(tmp_path):
+    site = build(tmp_path, FOOTPRINT_PAGE_ROWS=2)
+    report = json.loads((site / "footprint.json").read_text())
+    assert len(report["pages"]) == 3  # the JSON keeps every row
+    html = without_card_labels((site / "footprint/index.html").read_text())
+    pages = html.split('<h2 id="pages">')[1].split("</table>")[0]
+    assert "The 2 heaviest of 3 pages, heaviest first" in pages
+    heaviest = sorted(report["pages"], key=lambda page: -page["transfer_bytes"])
+    shown = re.findall(r'<tr><td><a href="\.\./([^"]*)">', pages)
+    assert shown == [page["url"] for page in heaviest[:2]]
+    issues = html.split('<h2 id="issues">')[1].split("</table>")[0]
+    assert "latest of" not in issues  # one issue: nothing left out
+    assert "heaviest of" not in without_card_labels((build(tmp_path) / "footprint/index.html").read_text())
+
+
 def test_rebuild_gives_the_same_figures_and_no_stale_files(tmp_path):
     first_output = build(tmp_path)
     first = json.loads((first_output / "footprint.json").read_text())

@@ -33,6 +33,8 @@ SETTINGS = (
     Setting("FOOTPRINT_PAGE_URL", "footprint/", text),
     Setting("FOOTPRINT_PAGE_SAVE_AS", "footprint/index.html", text),
     Setting("FOOTPRINT_JSON_SAVE_AS", "footprint.json", text),
+    # the most rows each long table on the Footprint page shows; footprint.json has them all
+    Setting("FOOTPRINT_PAGE_ROWS", 50, number(1, whole=True)),
     Setting("FOOTPRINT_RUNTIME_DIRS", ["pyodide", "micropython", "widgets"], text_list),
     # None: .cache/footprint/ in the folder that holds the content folder; False: remember nothing
     Setting("FOOTPRINT_CACHE_PATH", None, optional(_cache_path)),
@@ -51,6 +53,7 @@ class FootprintSettings:
     page_url: str
     page_save_as: str
     json_save_as: str
+    page_rows: int
     runtime_dirs: tuple[str, ...]
     site_url: str
     cache_path: Path | None  # where page facts are remembered between builds; None: nowhere
@@ -78,6 +81,7 @@ def read_settings(settings: Mapping[str, Any], carbon: CarbonSettings | None = N
         page_url=value["FOOTPRINT_PAGE_URL"],
         page_save_as=value["FOOTPRINT_PAGE_SAVE_AS"],
         json_save_as=value["FOOTPRINT_JSON_SAVE_AS"],
+        page_rows=value["FOOTPRINT_PAGE_ROWS"],
         runtime_dirs=tuple(directory.strip("/") for directory in value["FOOTPRINT_RUNTIME_DIRS"]),
         site_url=str(settings.get("SITEURL", "") or ""),
         cache_path=_cache_folder(value["FOOTPRINT_CACHE_PATH"], settings),
