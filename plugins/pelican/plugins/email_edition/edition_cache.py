@@ -47,15 +47,19 @@ def memo_path(project_root: Path, output: Path) -> Path:
     return project_root / ".cache" / "email_edition" / f"editions-{name}.json"
 
 
-def edition_key(issue: Issue, settings: EmailSettings, model: TransferModel, feed: str,
-                output: Path) -> str:
-    """A hash of everything the email of `issue` is made from."""
+def shared_key(settings: EmailSettings, model: TransferModel, feed: str) -> str:
+    """A hash of what every issue's email is made from: the code, the settings, the model."""
+    wanted = dataclasses.replace(settings, only_issue="")  # which issues are written is not the email
+    return memo_key(code_digest(), repr(wanted), repr(model), feed)
+
+
+def edition_key(issue: Issue, shared: str, site_url: str, output: Path) -> str:
+    """A hash of everything the email of `issue` is made from (`shared`: see shared_key)."""
     shown = []
     for source in IMAGE_SOURCE.findall(issue.html):
-        path = local_file(source, settings.site_url, output)
+        path = local_file(source, site_url, output)
         shown.append(path.read_bytes() if path is not None else b"")
-    wanted = dataclasses.replace(settings, only_issue="")  # which issues are written is not the email
-    return memo_key(code_digest(), repr(issue), repr(wanted), repr(model), feed, *shown)
+    return memo_key(shared, repr(issue), *shown)
 
 
 def footer_entry(slug: str) -> str:

@@ -21,7 +21,7 @@ from plugin_core.memo import Memo
 from plugin_core.publishing import write_atomically
 from plugin_core.units import format_bytes, format_grams
 
-from .edition_cache import cached_edition, edition_key, footer_entry, memo_path, record
+from .edition_cache import cached_edition, edition_key, footer_entry, memo_path, record, shared_key
 from .issue import from_article, plain
 from .settings import EmailSettings
 from .site_files import local_file
@@ -41,12 +41,13 @@ def write_all(articles: Sequence[Any], settings: EmailSettings, model: TransferM
     results = _results_by_url(demos)
     memo = Memo(memo_path(Path(pelican_settings.get("PATH", ".")).resolve().parent, output))
     editions, built = [], 0
+    shared = shared_key(settings, model, feed)
     for article in articles:
         issue = from_article(article, settings.site_url, results.get(str(article.url), ()))
         target = None
         if article in selected and settings.save_as:
             target = output / settings.save_as.format(slug=article.slug)
-        entry = edition_key(issue, settings, model, feed, output)
+        entry = edition_key(issue, shared, settings.site_url, output)
         edition = cached_edition(memo, entry, output, target)
         memo.get(footer_entry(article.slug))  # kept for the day this issue is edited
         if edition is None:
