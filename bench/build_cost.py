@@ -20,7 +20,7 @@ Two things would flatter the plugins, and are ruled out:
 
 * Pelican imports every installed namespace plugin, listed in PLUGINS or not, so
   plain Pelican would pay for importing ours; each plugin's `__init__` imports
-  nothing until Pelican registers it (tests/test_bench.py checks this).
+  nothing until Pelican registers it (tests/core/test_plugins.py checks this).
 * With PYTHONDONTWRITEBYTECODE set (as on some CI machines), pip's packages load
   from the bytecode pip compiled at install while the plugins, installed in
   editable mode, would be compiled from source on every build. The builds run
