@@ -97,6 +97,7 @@ from pelican.plugins.reader_site.text import escaped_description, heading_anchor
 JINJA_FILTERS = {"heading_anchors": heading_anchors, "reader_shorten": escaped_description,
                  "print_hrefs": print_hrefs}
 READER_SEARCH = True  # build the Pagefind index into output/pagefind/
+READER_SEARCH_RECENT_PAGES = 50  # a rebuild indexes up to 50 changed pages on their own (publish: 0)
 READER_TOC_MIN_SECTIONS = 4  # issues with at least this many sections get a table of contents
 READER_FEED_STYLESHEET = "theme/feed.xsl"  # None: feeds without the browser page
 

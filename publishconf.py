@@ -12,6 +12,9 @@ RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
 NEWSLETTER_ON_ERROR = "fail"
 
+# --- search ---
+READER_SEARCH_RECENT_PAGES = 0  # one full index, built again when any page changed: see README, "Search"
+
 # --- footprint ---
 FOOTPRINT_PRECOMPRESS = True  # gzip_static / brotli_static: see README, "Footprint"
 

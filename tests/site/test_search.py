@@ -25,7 +25,7 @@ def test_the_glob_of_marked_pages_gives_the_index_of_every_page(sample_site, tmp
     """The build hands Pagefind a glob of the marked pages; it must change nothing but the time."""
     import shutil
 
-    from pelican.plugins.reader_site.search import build_index
+    from pelican.plugins.reader_site.search import update_index
     from pelican.plugins.reader_site.site_pages import SitePage, search_glob, site_pages
 
     site = tmp_path / "site"
@@ -39,10 +39,10 @@ def test_the_glob_of_marked_pages_gives_the_index_of_every_page(sample_site, tmp
         files = (site / "pagefind").rglob("*")
         return {path.relative_to(site): path.read_bytes() for path in files if path.is_file()}
 
-    build_index(site, glob=glob)
+    update_index(site, {}, glob)
     by_glob = bundle()
     shutil.rmtree(site / "pagefind")
-    build_index(site)
+    update_index(site, {})
     assert by_glob == bundle()
 
     # A folder with a page that is not marked is not globbed whole; odd names get no glob.

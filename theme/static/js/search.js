@@ -10,15 +10,43 @@ const all = document.getElementById("search-all");
 const root = new URL(form.dataset.siteRoot, location.href);
 let engine = null;
 
+// A development build (READER_SEARCH_RECENT_PAGES) may index the pages changed since the
+// full index on their own, in pagefind/recent/; pagefind/recent.json names them, and
+// the pages removed since. Their results from the full index are out of date.
+async function mergeRecent(pagefind) {
+  const bundle = new URL("pagefind/", root);
+  const response = await fetch(new URL("recent.json", bundle));
+  if (!response.ok) throw new Error(`pagefind/recent.json: ${response.status}`);
+  const recent = await response.json();
+  if (recent.index) {
+    await pagefind.mergeIndex(new URL(recent.index, bundle).pathname, { baseUrl: root.pathname });
+  }
+  return new Set(recent.urls.map((url) => new URL(url, root).pathname));
+}
+
 function loadEngine() {
   if (!engine) {
     engine = import(new URL("pagefind/pagefind.js", root).href).then(async (pagefind) => {
       await pagefind.options({ baseUrl: root.pathname, excerptLength: 24 });
       await pagefind.init();
-      return pagefind;
+      const replaced = "recentPages" in form.dataset ? await mergeRecent(pagefind) : new Set();
+      return { pagefind, replaced };
     });
   }
   return engine;
+}
+
+// The first `count` results, less those the recent index replaces.
+async function current(results, replaced, count) {
+  const kept = [];
+  for (let start = 0; start < results.length && kept.length < count; start += count) {
+    const batch = await Promise.all(results.slice(start, start + count).map((r) => r.data()));
+    for (const data of batch) {
+      const outdated = replaced.has(new URL(data.url, location.href).pathname) && data.meta.search_index !== "recent";
+      if (!outdated) kept.push(data);
+    }
+  }
+  return kept.slice(0, count);
 }
 
 function excerptNodes(excerpt) {
@@ -63,11 +91,10 @@ async function run(query) {
   }
   status.textContent = "Searching…";
   try {
-    const pagefind = await loadEngine();
+    const { pagefind, replaced } = await loadEngine();
     const search = await pagefind.debouncedSearch(query, {}, 200);
     if (search === null) return; // a newer query replaced this one
-    const results = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));
-    show(results, query);
+    show(await current(search.results, replaced, 20), query);
   } catch (error) {
     engine = null;
     status.textContent = "Search could not load. Every issue is listed below.";

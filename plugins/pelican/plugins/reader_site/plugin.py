@@ -32,8 +32,8 @@ from . import text as page_text
 from .cite import citation
 from .feed_style import add_stylesheet
 from .print_links import print_hrefs
-from .search import SearchIndexError, build_index
-from .site_pages import search_glob, searchable_digest, site_pages
+from .search import SearchIndexError, update_index
+from .site_pages import marked_pages, search_glob, site_pages
 from .sitemap import write_sitemap
 
 logger = logging.getLogger(__name__)
@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 PLUGIN = "reader_site"
 SETTINGS = (
     Setting("READER_SEARCH", True, flag),  # build the Pagefind index
+    # a rebuild that changed at most this many marked pages indexes them on their own (search.py)
+    Setting("READER_SEARCH_RECENT_PAGES", 0, number(0, whole=True)),
     # an issue with this many h2 sections gets a table of contents
     Setting("READER_TOC_MIN_SECTIONS", 4, number(1, whole=True)),
     Setting("READER_FEED_STYLESHEET", "theme/feed.xsl", optional(text)),  # output path of the XSLT
@@ -51,6 +53,7 @@ SETTINGS = (
 @dataclass(frozen=True)
 class ReaderSettings:
     search: bool
+    search_recent_pages: int
     toc_min_sections: int
     feed_stylesheet: str | None
     sitemap: bool
@@ -72,6 +75,7 @@ def read_settings(build: Build) -> None:
     build.publish(
         ReaderSettings(
             search=values["READER_SEARCH"],
+            search_recent_pages=values["READER_SEARCH_RECENT_PAGES"],
             toc_min_sections=values["READER_TOC_MIN_SECTIONS"],
             feed_stylesheet=values["READER_FEED_STYLESHEET"],
             sitemap=values["READER_SITEMAP"],
@@ -147,7 +151,7 @@ def finish(build: Build, pelican: Any) -> None:
         pages = site_pages(output, rendered.digests if rendered else None, memo)
     if settings.search:
         try:
-            build_index(output, searchable_digest(pages), search_glob(pages))
+            update_index(output, marked_pages(pages), search_glob(pages), settings.search_recent_pages)
         except SearchIndexError as error:
             problems.report("search index", None, str(error))
     if settings.sitemap:

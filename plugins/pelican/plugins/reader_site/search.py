@@ -6,10 +6,19 @@ marked `data-pagefind-body` are indexed (the theme marks each issue), so
 listings and the search page itself never show up as results. The browser loads
 none of it until a reader searches (theme/static/js/search.js).
 
-Pagefind has no incremental mode and indexing a large archive takes seconds,
-so the index records a digest of the pages it was built from
-(`pagefind/source.sha256`); a rebuild whose marked pages are the same keeps the
-index as it is. When it does run, Pagefind is given a glob of the marked pages
+Pagefind has no incremental mode, and indexing a large archive takes seconds.
+So the full index records each page it holds and that page's rendering
+(`pagefind/pages.json`):
+
+- a rebuild whose marked pages are all the same keeps the index as it is;
+- with READER_SEARCH_RECENT_PAGES above 0 (pelicanconf.py; `make publish` sets
+  0), a rebuild that changed a few pages indexes only those, into
+  `pagefind/recent/`. `pagefind/recent.json` names them, and the pages removed
+  since: the search page merges the recent index into the full one and drops
+  the full index's results for those pages, so a search finds each page as it
+  is now. Past that many pages, the full index is built again.
+
+When the full index is built, Pagefind is given a glob of the marked pages
 (site_pages.search_glob): reading every listing only to find it unmarked took a
 quarter of its time.
 """
@@ -17,9 +26,13 @@ quarter of its time.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from importlib import metadata
 from pathlib import Path
 
@@ -28,20 +41,153 @@ from plugin_core.publishing import write_atomically
 logger = logging.getLogger(__name__)
 
 BUNDLE_FOLDER = "pagefind"
+RECENT_FOLDER = "recent"  # in the bundle folder: the index of the pages changed since the full one
+STAGING_FOLDER = ".recent-staging"  # where Pagefind writes it, before it replaces the last one
+PAGES_RECORD = "pages.json"  # in the bundle folder: every page of the full index, and its rendering
+RECENT_RECORD = "recent.json"  # in the bundle folder: what the recent index replaces; search.js reads it
+RECENT_META = b' data-pagefind-meta="search_index:recent"'  # how search.js tells a recent result
+# The element that holds what Pagefind indexes, after <body>: its opening tag, up to the mark.
+BODY_ELEMENT = re.compile(rb"<[A-Za-z][A-Za-z0-9-]*\s[^<>]*?\bdata-pagefind-body(?=[\s/>=])")
 TIMEOUT_SECONDS = 300
-SOURCE_DIGEST = "source.sha256"  # in the bundle folder: the pages (and Pagefind) it was built from
 
 
 class SearchIndexError(RuntimeError):
     pass
 
 
-def _stamp(pages_digest: str) -> str:
+def update_index(
+    output: Path, marked: dict[str, str], glob: str | None = None, recent_limit: int = 0
+) -> None:
+    """Bring the index in `output` up to date with `marked` (page path -> digest of its rendering).
+
+    Keeps the full index when no marked page changed; indexes up to `recent_limit`
+    changed pages on their own (see the module's docstring); otherwise builds the
+    full index again. Raises SearchIndexError with Pagefind's own words if it fails.
+    """
+    bundle = output / BUNDLE_FOLDER
+    version = _pagefind_version()
+    indexed = _indexed_pages(bundle, version)
+    if indexed is not None:
+        changed = {path: rendering for path, rendering in marked.items() if indexed.get(path) != rendering}
+        removed = sorted(set(indexed) - set(marked))
+        if not changed and not removed:
+            _no_recent_index(bundle, version, recent_limit)
+            logger.info("reader_site: search index unchanged in %s/%s", output.name, BUNDLE_FOLDER)
+            return
+        if len(changed) + len(removed) <= recent_limit and len(changed) < len(marked):
+            copies = {path: _marked_as_recent((output / path).read_bytes()) for path in changed}
+            if None not in copies.values():
+                _recent_index(output, copies, changed, removed, version)
+                return
+    _full_index(output, marked, glob, version, recent_limit)
+
+
+def page_url(path: str) -> str:
+    """The URL Pagefind gives a page, relative to the site: `issues/a/index.html` is `issues/a/`."""
+    return path[: -len("index.html")] if path == "index.html" or path.endswith("/index.html") else path
+
+
+def _full_index(
+    output: Path, marked: dict[str, str], glob: str | None, version: str, recent_limit: int
+) -> None:
+    bundle = output / BUNDLE_FOLDER
+    for record in (PAGES_RECORD, RECENT_RECORD):  # never left claiming what a failed run did not index
+        with contextlib.suppress(FileNotFoundError):
+            (bundle / record).unlink()
+    command = ["--site", str(output), "--output-subdir", BUNDLE_FOLDER]
+    _run_pagefind(command + (["--glob", glob] if glob else []))
+    if not (bundle / "pagefind.js").is_file():
+        raise SearchIndexError(f"Pagefind wrote no {BUNDLE_FOLDER}/pagefind.js in {output}")
+    _write_json(bundle / PAGES_RECORD, {"pagefind": version, "pages": marked})
+    _no_recent_index(bundle, version, recent_limit)
+    logger.info("reader_site: search index built in %s/%s", output.name, BUNDLE_FOLDER)
+
+
+def _recent_index(
+    output: Path, copies: dict[str, bytes], changed: dict[str, str], removed: list[str], version: str
+) -> None:
+    bundle = output / BUNDLE_FOLDER
+    wanted = _recent_record(changed, removed, version)
+    built = (bundle / RECENT_FOLDER / "pagefind-entry.json").is_file()
+    if built and _read_json(bundle / RECENT_RECORD) == wanted:
+        logger.info("reader_site: recent search index unchanged in %s/%s", output.name, BUNDLE_FOLDER)
+        return
+    with contextlib.suppress(FileNotFoundError):
+        (bundle / RECENT_RECORD).unlink()
+    staging = bundle / STAGING_FOLDER
+    shutil.rmtree(staging, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix="recent-pages-") as pages:
+        for path, data in copies.items():
+            copy = Path(pages, path)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_bytes(data)
+        if copies:
+            _run_pagefind(["--site", pages, "--output-path", str(staging)])
+    shutil.rmtree(bundle / RECENT_FOLDER, ignore_errors=True)
+    if copies:
+        staging.rename(bundle / RECENT_FOLDER)
+    _write_json(bundle / RECENT_RECORD, wanted)
+    logger.info("reader_site: search index of %d changed page(s) built in %s/%s/%s",
+                len(changed) + len(removed), output.name, BUNDLE_FOLDER, RECENT_FOLDER)
+
+
+def _marked_as_recent(page: bytes) -> bytes | None:
+    """The page with the recent-index meta on its marked element; None if that element is not found."""
+    body = page.find(b"<body")
+    found = BODY_ELEMENT.search(page, max(body, 0))
+    if found is None:
+        return None
+    return page[: found.end()] + RECENT_META + page[found.end() :]
+
+
+def _recent_record(changed: dict[str, str], removed: list[str], version: str) -> dict:
+    return {
+        "index": f"{RECENT_FOLDER}/" if changed else None,  # for search.js, relative to the bundle
+        # the pages whose results from the full index are out of date
+        "urls": sorted(page_url(path) for path in [*changed, *removed]),
+        "pagefind": version,
+        "pages": changed,
+        "removed": removed,
+    }
+
+
+def _no_recent_index(bundle: Path, version: str, limit: int) -> None:
+    """With a recent index allowed, the record that says there is none; without, no record at all."""
+    if limit <= 0:
+        with contextlib.suppress(FileNotFoundError):
+            (bundle / RECENT_RECORD).unlink()
+    elif _read_json(bundle / RECENT_RECORD) != _recent_record({}, [], version):
+        _write_json(bundle / RECENT_RECORD, _recent_record({}, [], version))
+    shutil.rmtree(bundle / RECENT_FOLDER, ignore_errors=True)
+
+
+def _indexed_pages(bundle: Path, version: str) -> dict[str, str] | None:
+    """The pages of the full index in `bundle`, or None when there is no usable one."""
+    record = _read_json(bundle / PAGES_RECORD)
+    if not isinstance(record, dict) or record.get("pagefind") != version:
+        return None
+    if not (bundle / "pagefind.js").is_file():
+        return None
+    pages = record.get("pages")
+    return pages if isinstance(pages, dict) else None
+
+
+def _read_json(file: Path) -> object:
     try:
-        version = metadata.version("pagefind")
+        return json.loads(file.read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def _write_json(file: Path, value: object) -> None:
+    write_atomically(file, json.dumps(value, indent=0, sort_keys=True).encode("utf-8"))
+
+
+def _pagefind_version() -> str:
+    try:
+        return metadata.version("pagefind")
     except metadata.PackageNotFoundError:
-        version = "unknown"
-    return f"{pages_digest} pagefind {version}\n"
+        return "unknown"
 
 
 def _pagefind() -> list[str]:
@@ -55,25 +201,8 @@ def _pagefind() -> list[str]:
         return [sys.executable, "-m", "pagefind"]  # its own error says what is missing
 
 
-def build_index(output: Path, pages_digest: str | None = None, glob: str | None = None) -> None:
-    """Index `output` in place; raise SearchIndexError with Pagefind's own words if it fails.
-
-    With `pages_digest` (see site_pages.searchable_digest), an index built from
-    the same pages by the same Pagefind is kept. `glob` (relative to `output`)
-    limits the files Pagefind reads; without it, it reads every HTML file.
-    """
-    bundle = output / BUNDLE_FOLDER
-    record = bundle / SOURCE_DIGEST
-    if pages_digest is not None and (bundle / "pagefind.js").is_file():
-        with contextlib.suppress(OSError):
-            if record.read_text("utf-8") == _stamp(pages_digest):
-                logger.info("reader_site: search index unchanged in %s/%s", output.name, BUNDLE_FOLDER)
-                return
-    with contextlib.suppress(FileNotFoundError):
-        record.unlink()  # never left claiming pages that a failed run did not index
-    command = [*_pagefind(), "--site", str(output), "--output-subdir", BUNDLE_FOLDER, "--quiet"]
-    if glob:
-        command += ["--glob", glob]
+def _run_pagefind(arguments: list[str]) -> None:
+    command = [*_pagefind(), *arguments, "--quiet"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
     except OSError as error:  # not found, or not executable
@@ -85,8 +214,3 @@ def build_index(output: Path, pages_digest: str | None = None, glob: str | None 
         if "No module named pagefind" in details:
             details = "Pagefind is not installed: run `make install` (requirements.txt pins pagefind[bin])"
         raise SearchIndexError(f"Pagefind failed: {details}")
-    if not (output / BUNDLE_FOLDER / "pagefind.js").is_file():
-        raise SearchIndexError(f"Pagefind wrote no {BUNDLE_FOLDER}/pagefind.js in {output}")
-    if pages_digest is not None:
-        write_atomically(record, _stamp(pages_digest).encode("utf-8"))
-    logger.info("reader_site: search index built in %s/%s", output.name, BUNDLE_FOLDER)

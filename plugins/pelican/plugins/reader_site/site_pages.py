@@ -58,16 +58,12 @@ def site_pages(
     return pages
 
 
-def searchable_digest(pages: list[SitePage]) -> str:
-    """A digest of every page marked for search, path and rendering: what Pagefind indexes.
+def marked_pages(pages: list[SitePage]) -> dict[str, str]:
+    """Every page marked for search, by path, with the digest of its rendering: what Pagefind indexes.
 
     The footprint's figures in a page are left out of the index (`data-pagefind-ignore`
     in the theme), so a page's rendering decides what Pagefind takes from it."""
-    digest = hashlib.sha256()
-    for page in pages:
-        if page.searchable:
-            digest.update(f"{page.path}\0{page.identity}\n".encode())
-    return digest.hexdigest()
+    return {page.path: page.identity for page in pages if page.searchable}
 
 
 GLOB_SPECIAL = frozenset("{}[]*?,\\!")
