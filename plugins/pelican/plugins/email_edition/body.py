@@ -25,7 +25,7 @@ from plugin_core.feed_html import clean_feed_html, without_live_parts
 
 from .figures import make_png
 from .site_files import local_file
-from .soup import BeautifulSoup, Tag
+from .soup import BeautifulSoup, Tag, parse
 
 MAX_IMAGE_WIDTH = 560  # CSS pixels: the 600 px column less its padding
 REMOVED_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "link", "meta",
@@ -45,7 +45,7 @@ def email_body(html: str, page_url: str, site_url: str, output_dir: Path,
                figure_scale: float = 2.0) -> tuple[BeautifulSoup, list[Image]]:
     """The body of the email for an issue's `html` (Pelican's content with SITEURL links)."""
     html = clean_feed_html(without_live_parts(html, page_url), page_url)
-    soup = BeautifulSoup(html, "html.parser")
+    soup = parse(html)
     for tag in soup.find_all(REMOVED_TAGS):
         tag.decompose()
     _link_demo_sources(soup, page_url)

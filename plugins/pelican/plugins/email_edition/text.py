@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from .soup import BeautifulSoup, Comment, NavigableString, Tag
+from .soup import Comment, NavigableString, Tag, parse
 
 WIDTH = 72
 BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "pre", "blockquote", "figure",
@@ -38,7 +38,7 @@ class PlainText:
 
     def render(self, html: str | Tag) -> str:
         """The text of `html`: blocks separated by one blank line."""
-        node = BeautifulSoup(html, "html.parser") if isinstance(html, str) else html
+        node = parse(html) if isinstance(html, str) else html
         return "\n\n".join(block for block in self.blocks(node) if block.strip())
 
     def references(self) -> str:
