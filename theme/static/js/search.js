@@ -42,8 +42,8 @@ async function current(results, replaced, count) {
   for (let start = 0; start < results.length && kept.length < count; start += count) {
     const batch = await Promise.all(results.slice(start, start + count).map((r) => r.data()));
     for (const data of batch) {
-      const outdated = replaced.has(new URL(data.url, location.href).pathname) && data.meta.search_index !== "recent";
-      if (!outdated) kept.push(data);
+      const recent = data.meta.search_index === "recent";
+      if (recent || !replaced.has(new URL(data.url, location.href).pathname)) kept.push(data);
     }
   }
   return kept.slice(0, count);

@@ -67,14 +67,13 @@ def _characters_by_name() -> dict[str, str]:
     return characters
 
 
-class _Parser(BeautifulSoupHTMLParser):
-    characters: dict[str, str] | None = None
+CHARACTERS_BY_NAME = _characters_by_name()  # soup.py is imported only when an email is built
 
+
+class _Parser(BeautifulSoupHTMLParser):
     def handle_entityref(self, name: str) -> None:
         """As Beautiful Soup does: the entity's text, or `&name` as it was when it is not one."""
-        if _Parser.characters is None:
-            _Parser.characters = _characters_by_name()
-        self.handle_data(_Parser.characters.get(name, f"&{name}"))
+        self.handle_data(CHARACTERS_BY_NAME.get(name, f"&{name}"))
 
 
 class _Builder(HTMLParserTreeBuilder):

@@ -74,11 +74,9 @@ def update_index(
             _no_recent_index(bundle, version, recent_limit)
             logger.info("reader_site: search index unchanged in %s/%s", output.name, BUNDLE_FOLDER)
             return
-        if len(changed) + len(removed) <= recent_limit and len(changed) < len(marked):
-            copies = {path: _marked_as_recent((output / path).read_bytes()) for path in changed}
-            if None not in copies.values():
-                _recent_index(output, copies, changed, removed, version)
-                return
+        few = len(changed) + len(removed) <= recent_limit and len(changed) < len(marked)
+        if few and _recent_index(output, changed, removed, version):
+            return
     _full_index(output, marked, glob, version, recent_limit)
 
 
@@ -103,25 +101,27 @@ def _full_index(
     logger.info("reader_site: search index built in %s/%s", output.name, BUNDLE_FOLDER)
 
 
-def _recent_index(
-    output: Path, copies: dict[str, bytes], changed: dict[str, str], removed: list[str], version: str
-) -> None:
+def _recent_index(output: Path, changed: dict[str, str], removed: list[str], version: str) -> bool:
+    """Index the changed pages on their own; False (nothing done) if one has no marked element."""
     bundle = output / BUNDLE_FOLDER
     wanted = _recent_record(changed, removed, version)
-    built = (bundle / RECENT_FOLDER / "pagefind-entry.json").is_file()
+    built = (bundle / RECENT_FOLDER / "pagefind-entry.json").is_file() or not changed
     if built and _read_json(bundle / RECENT_RECORD) == wanted:
         logger.info("reader_site: recent search index unchanged in %s/%s", output.name, BUNDLE_FOLDER)
-        return
+        return True
+    copies = {path: _marked_as_recent((output / path).read_bytes()) for path in changed}
+    if None in copies.values():
+        return False
     with contextlib.suppress(FileNotFoundError):
         (bundle / RECENT_RECORD).unlink()
     staging = bundle / STAGING_FOLDER
     shutil.rmtree(staging, ignore_errors=True)
-    with tempfile.TemporaryDirectory(prefix="recent-pages-") as pages:
-        for path, data in copies.items():
-            copy = Path(pages, path)
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            copy.write_bytes(data)
-        if copies:
+    if copies:
+        with tempfile.TemporaryDirectory(prefix="recent-pages-") as pages:
+            for path, data in copies.items():
+                copy = Path(pages, path)
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                copy.write_bytes(data)
             _run_pagefind(["--site", pages, "--output-path", str(staging)])
     shutil.rmtree(bundle / RECENT_FOLDER, ignore_errors=True)
     if copies:
@@ -129,6 +129,7 @@ def _recent_index(
     _write_json(bundle / RECENT_RECORD, wanted)
     logger.info("reader_site: search index of %d changed page(s) built in %s/%s/%s",
                 len(changed) + len(removed), output.name, BUNDLE_FOLDER, RECENT_FOLDER)
+    return True
 
 
 def _marked_as_recent(page: bytes) -> bytes | None:
@@ -153,12 +154,14 @@ def _recent_record(changed: dict[str, str], removed: list[str], version: str) ->
 
 def _no_recent_index(bundle: Path, version: str, limit: int) -> None:
     """With a recent index allowed, the record that says there is none; without, no record at all."""
+    none = _recent_record({}, [], version)
     if limit <= 0:
         with contextlib.suppress(FileNotFoundError):
             (bundle / RECENT_RECORD).unlink()
-    elif _read_json(bundle / RECENT_RECORD) != _recent_record({}, [], version):
-        _write_json(bundle / RECENT_RECORD, _recent_record({}, [], version))
-    shutil.rmtree(bundle / RECENT_FOLDER, ignore_errors=True)
+    elif _read_json(bundle / RECENT_RECORD) != none:
+        _write_json(bundle / RECENT_RECORD, none)
+    for folder in (RECENT_FOLDER, STAGING_FOLDER):  # the staging folder: left by a killed build
+        shutil.rmtree(bundle / folder, ignore_errors=True)
 
 
 def _indexed_pages(bundle: Path, version: str) -> dict[str, str] | None:
