@@ -6,6 +6,7 @@
   changes content, so a server may send it as immutable.
 - `publish_bytes` / `publish_file`: a file plus its `.br` and `.gz` twins,
   the bytes nginx's `brotli_static`/`gzip_static` send (see compression).
+- `files_in`: the files of a written site, listed in one walk.
 """
 
 from __future__ import annotations
@@ -114,6 +115,30 @@ def copy_atomically(source: Path, path: Path) -> bool:
 
     _replace_with(path, fill)
     return True
+
+
+def files_in(folder: Path, suffixes: tuple[str, ...], skipped: tuple[str, ...] = ()) -> list[str]:
+    """The folder-relative POSIX paths of the files under `folder` whose names end with
+    one of `suffixes`, in the order of their path parts; the folders whose relative path
+    (ending in "/") starts with one of `skipped` are not entered.
+
+    A walk with os.scandir, which knows each entry's type without a stat: pathlib's
+    rglob took twice as long on a 1,000-issue site, and the plugins list the output
+    on every build.
+    """
+    found: list[str] = []
+    pending = [""]
+    while pending:
+        prefix = pending.pop()
+        with os.scandir(folder / prefix if prefix else folder) as entries:
+            for entry in entries:
+                relative = f"{prefix}{entry.name}"
+                if entry.is_dir():
+                    if not f"{relative}/".startswith(skipped):
+                        pending.append(f"{relative}/")
+                elif entry.name.endswith(suffixes):
+                    found.append(relative)
+    return sorted(found, key=lambda path: path.split("/"))
 
 
 def twin_path(path: Path, encoding: str) -> Path:

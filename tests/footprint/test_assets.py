@@ -116,8 +116,22 @@ def test_stale_compressed_copies_are_removed_and_current_ones_kept(tmp_path):
     current_file.write_text("body{}")
     current = tmp_path / "style.css.gz"
     current.write_bytes(gzip.compress(b"body{}"))
-    for twin in (stale, current):  # both older than their file
+    nested = tmp_path / "issues" / "a" / "index.html"
+    nested.parent.mkdir(parents=True)
+    nested.write_text("<p>new issue</p>")
+    stale_brotli = tmp_path / "issues" / "a" / "index.html.br"
+    stale_brotli.write_bytes(brotli.compress(b"<p>old issue</p>"))
+    for twin in (stale, current, stale_brotli):  # all older than their file
         os.utime(twin, (1, 1))
-    assert assets.remove_stale_twins(tmp_path) == 1
-    assert not stale.exists()
+    assert assets.remove_stale_twins(tmp_path) == 2
+    assert not stale.exists() and not stale_brotli.exists()
     assert current.exists()
+
+
+def test_files_in_lists_a_site_in_path_order_without_the_skipped_folders(tmp_path):
+    for name in ("b.html", "a-b/x.html", "a/b.html", "a/c.css", "pagefind/f.html", "a/pagefind/g.html"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    assert publishing.files_in(tmp_path, (".html",), ("pagefind/",)) == [
+        "a/b.html", "a/pagefind/g.html", "a-b/x.html", "b.html"]
+    assert publishing.files_in(tmp_path, (".css", ".html"))[:2] == ["a/b.html", "a/c.css"]

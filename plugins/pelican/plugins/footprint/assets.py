@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from plugin_core.compression import ENCODINGS, SUFFIX, compress, decompress, is_compressible
-from plugin_core.publishing import HASH_LENGTH, hashed_name, write_atomically
+from plugin_core.publishing import HASH_LENGTH, files_in, hashed_name, write_atomically
 
 from .transfer import Reference, Resource, SiteOrigin, css_references, html_references
 
@@ -246,14 +246,16 @@ def remove_stale_twins(output_dir: Path, encodings: tuple[str, ...] = ENCODINGS)
     compressed twins; a server with gzip_static would then send the old page.
     """
     removed = 0
-    for encoding in encodings:
-        for twin in sorted(output_dir.rglob(f"*{SUFFIX[encoding]}")):
-            original = twin.with_name(twin.name[: -len(SUFFIX[encoding])])
-            if not original.is_file() or twin.stat().st_mtime >= original.stat().st_mtime:
-                continue
-            if decompress(twin.read_bytes(), encoding) != original.read_bytes():
-                twin.unlink()
-                removed += 1
+    by_suffix = {SUFFIX[encoding]: encoding for encoding in encodings}
+    for relative in files_in(output_dir, tuple(by_suffix)):
+        suffix = next(suffix for suffix in by_suffix if relative.endswith(suffix))
+        twin = output_dir / relative
+        original = twin.with_name(twin.name[: -len(suffix)])
+        if not original.is_file() or twin.stat().st_mtime >= original.stat().st_mtime:
+            continue
+        if decompress(twin.read_bytes(), by_suffix[suffix]) != original.read_bytes():
+            twin.unlink()
+            removed += 1
     if removed:
         logger.info("footprint: removed %d stale compressed copies", removed)
     return removed

@@ -9,8 +9,11 @@ folder (a stylesheet must come from the feed's own origin).
 
 from __future__ import annotations
 
+import io
+import os
 import posixpath
 from pathlib import Path
+from typing import Any
 
 XML_DECLARATION_END = "?>"
 
@@ -21,16 +24,35 @@ def stylesheet_instruction(feed_path: str, stylesheet_path: str) -> str:
     return f'<?xml-stylesheet type="text/xsl" href="{href}"?>'
 
 
-def add_stylesheet(feed_file: Path, output: Path, stylesheet_path: str) -> None:
-    """Insert the instruction after the XML declaration of a written feed (once)."""
-    text = feed_file.read_text("utf-8")
+def with_stylesheet(text: str, feed_path: str, stylesheet_path: str) -> str:
+    """The feed `text` with the instruction after its XML declaration (once)."""
     if "<?xml-stylesheet" in text:
-        return
-    relative = feed_file.resolve().relative_to(output.resolve()).as_posix()
-    instruction = stylesheet_instruction(relative, stylesheet_path)
+        return text
+    instruction = stylesheet_instruction(feed_path, stylesheet_path)
     if text.startswith("<?xml"):
         end = text.index(XML_DECLARATION_END) + len(XML_DECLARATION_END)
-        text = f"{text[:end]}\n{instruction}{text[end:]}"
-    else:
-        text = f"{instruction}\n{text}"
-    feed_file.write_text(text, "utf-8")
+        return f"{text[:end]}\n{instruction}{text[end:]}"
+    return f"{instruction}\n{text}"
+
+
+def write_with_stylesheet(feed: Any, output: Path, stylesheet_path: str) -> None:
+    """Make this feed object write the instruction along with the feed.
+
+    feedgenerator writes the XML declaration and the root element in one method,
+    with no hook between them; reading each written feed back to insert the line
+    cost more than the rest of this plugin on a 1,000-issue site. So the feed's
+    `write` renders into memory, inserts the line and writes once. Pelican opens
+    the file (its name says where the feed is); a file it skips is left alone.
+    """
+    write = feed.write
+
+    def write_styled(outfile: Any, encoding: str) -> None:
+        relative = os.path.relpath(str(getattr(outfile, "name", os.devnull)), output)
+        if relative.startswith("..") or os.path.isabs(relative):
+            write(outfile, encoding)
+            return
+        rendered = io.StringIO()
+        write(rendered, encoding)
+        outfile.write(with_stylesheet(rendered.getvalue(), Path(relative).as_posix(), stylesheet_path))
+
+    feed.write = write_styled

@@ -3,7 +3,7 @@
     start (core)                   read and check the settings
     generator_init                 the absolute site URL and root path, for the templates
     article/page_generator_finalized  description, reading time, sections, citation
-    feed_written                   the XSLT processing instruction in every feed
+    feed_generated                 the XSLT processing instruction in every feed
     finish (core)                  search index, sitemap.xml, robots.txt;
                                    before the footprint measures the site, whatever
                                    the order of PLUGINS
@@ -30,7 +30,7 @@ from plugin_core.settings import Setting, flag, number, optional, text
 
 from . import text as page_text
 from .cite import citation
-from .feed_style import add_stylesheet
+from .feed_style import write_with_stylesheet
 from .print_links import print_hrefs
 from .search import SearchIndexError, update_index
 from .site_pages import marked_pages, search_glob, site_pages
@@ -136,10 +136,10 @@ def describe_all(generator: Any) -> None:
         describe(content, generator.settings)
 
 
-def style_feed(path: str, context: dict[str, Any], feed: Any) -> None:
+def style_feed(context: dict[str, Any], feed: Any) -> None:
     stylesheet = Build.of(context).find(ReaderSettings).feed_stylesheet
     if stylesheet:
-        add_stylesheet(Path(path), Path(context["OUTPUT_PATH"]), stylesheet)
+        write_with_stylesheet(feed, Path(context["OUTPUT_PATH"]), stylesheet)
 
 
 def finish(build: Build, pelican: Any) -> None:
@@ -165,5 +165,5 @@ def register() -> None:
     signals.generator_init.connect(add_template_helpers)
     signals.article_generator_finalized.connect(describe_all)
     signals.page_generator_finalized.connect(describe_all)
-    signals.feed_written.connect(style_feed)
+    signals.feed_generated.connect(style_feed)
     core.on_finish(Step.OTHER, PLUGIN, finish)

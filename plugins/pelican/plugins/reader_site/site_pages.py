@@ -17,6 +17,7 @@ from pathlib import Path
 
 from plugin_core.memo import Memo
 from plugin_core.memo import key as memo_key
+from plugin_core.publishing import files_in
 
 BODY_MARK = b"data-pagefind-body"
 NOINDEX = re.compile(rb"""<meta\s+name=["']robots["']\s+content=["'][^"']*noindex""", re.IGNORECASE)
@@ -41,10 +42,10 @@ def site_pages(
     """
     rendered = rendered or {}
     pages = []
-    for file in sorted(output.rglob("*.html")):
-        relative = file.relative_to(output).as_posix()
-        if relative.startswith(SKIPPED_FOLDERS) or relative.split("/")[-1].startswith("."):
+    for relative in files_in(output, (".html",), SKIPPED_FOLDERS):
+        if relative.split("/")[-1].startswith("."):
             continue
+        file = output / relative
         identity, marks = rendered.get(relative), None
         if identity is not None and memo is not None:
             marks = memo.get(memo_key("page marks", identity))
