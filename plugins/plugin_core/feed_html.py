@@ -47,9 +47,14 @@ def absolutise(html: str, base_url: str) -> str:
     return URL_ATTRIBUTE.sub(replace, SRCSET.sub("", html))
 
 
-@lru_cache(maxsize=64)  # an issue is in the Atom and the RSS feed of each of its lists
+# An issue is in the Atom and the RSS feed of each of its lists, which Pelican writes one
+# after the other: 128 holds the summaries and contents of a pair of 50-item feeds.
+@lru_cache(maxsize=128)
 def clean_feed_html(html: str, base_url: str) -> str:
-    """Feed readers run no scripts and have no base URL: drop the one, fix the other."""
+    """Feed readers run no scripts and have no base URL: drop the one, fix the other.
+
+    Kept until `clean_feed_html.cache_clear()` (the newsletter plugin calls it once
+    the feeds are written)."""
     return absolutise(SCRIPT.sub("", html), base_url)
 
 

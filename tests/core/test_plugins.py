@@ -190,3 +190,25 @@ def test_every_setting_has_a_readme_row_or_heading():
     specs = (*CORE_SETTINGS, *DEMOS, *FOOTPRINT, *EMAIL, *READER, *widget_settings(PROJECT))
     missing = [spec.name for spec in specs if spec.name not in documented]
     assert missing == []
+
+
+def test_a_contents_url_is_worked_out_once_and_not_kept_past_its_object():
+    import gc
+
+    from plugin_core.contents import _URLS, url_of
+
+    class Content:  # Pelican's Content formats `url` from its metadata on every access
+        formatted = 0
+
+        @property
+        def url(self) -> str:
+            Content.formatted += 1
+            return f"issues/{id(self)}/"
+
+    first, second = Content(), Content()
+    assert url_of(first) == url_of(first) == first.url
+    assert url_of(second) != url_of(first)
+    assert Content.formatted == 3  # once each through url_of, once directly
+    del first, second
+    gc.collect()
+    assert not any(type(content) is Content for content in _URLS.keys())

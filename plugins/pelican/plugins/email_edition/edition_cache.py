@@ -33,6 +33,7 @@ from .site_files import local_file
 
 PACKAGE = Path(__file__).parent
 CORE = PACKAGE.parents[2] / "plugin_core"  # plugins/pelican/plugins/email_edition -> plugins/plugin_core
+ISSUE_FIELDS_BUT_HTML = tuple(field.name for field in dataclasses.fields(Issue) if field.name != "html")
 IMAGE_SOURCE = re.compile(r"""<img\b[^>]*?\bsrc=["']([^"']+)["']""", re.IGNORECASE)
 
 
@@ -54,12 +55,17 @@ def shared_key(settings: EmailSettings, model: TransferModel, feed: str) -> str:
 
 
 def edition_key(issue: Issue, shared: str, site_url: str, output: Path) -> str:
-    """A hash of everything the email of `issue` is made from (`shared`: see shared_key)."""
+    """A hash of everything the email of `issue` is made from (`shared`: see shared_key).
+
+    The HTML is hashed as it is: its repr() would copy and escape it, which cost
+    three times as much as the hash.
+    """
     shown = []
     for source in IMAGE_SOURCE.findall(issue.html):
         path = local_file(source, site_url, output)
         shown.append(path.read_bytes() if path is not None else b"")
-    return memo_key(shared, repr(issue), *shown)
+    described = repr(tuple(getattr(issue, name) for name in ISSUE_FIELDS_BUT_HTML))
+    return memo_key(shared, described, issue.html, *shown)
 
 
 def footer_entry(slug: str) -> str:

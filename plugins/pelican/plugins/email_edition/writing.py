@@ -15,6 +15,7 @@ from typing import Any
 
 from pelican.log import console
 from plugin_core import problems
+from plugin_core.contents import url_of
 from plugin_core.demo_link import DemoBuild, DemoResult
 from plugin_core.email_link import EmailEdition, TransferModel
 from plugin_core.memo import Memo
@@ -36,16 +37,17 @@ def write_all(articles: Sequence[Any], settings: EmailSettings, model: TransferM
     (see edition_cache); the builders and their libraries are imported only when
     one is.
     """
-    selected = _selected(articles, settings)
+    selected = {id(article) for article in _selected(articles, settings)}
     feed = str(pelican_settings.get("FEED_ALL_ATOM") or pelican_settings.get("FEED_ALL_RSS") or "")
     results = _results_by_url(demos)
     memo = Memo(memo_path(Path(pelican_settings.get("PATH", ".")).resolve().parent, output))
     editions, built = [], 0
     shared = shared_key(settings, model, feed)
     for article in articles:
-        issue = from_article(article, settings.site_url, results.get(str(article.url), ()))
+        url = url_of(article)
+        issue = from_article(article, settings.site_url, results.get(url, ()), url)
         target = None
-        if article in selected and settings.save_as:
+        if id(article) in selected and settings.save_as:
             target = output / settings.save_as.format(slug=article.slug)
         entry = edition_key(issue, shared, settings.site_url, output)
         edition = cached_edition(memo, entry, output, target)
@@ -83,7 +85,7 @@ def _build(article: Any, issue: Any, settings: EmailSettings, model: TransferMod
     footprint = edition.footprint
     result = EmailEdition(
         page_title=plain(article.title),
-        page_url=str(article.url),
+        page_url=url_of(article),
         message_bytes=footprint.message_bytes,
         html_bytes=footprint.html_bytes,
         text_bytes=footprint.text_bytes,

@@ -11,6 +11,7 @@ from typing import Any
 
 from markupsafe import Markup
 from plugin_core.carbon import JOULES_PER_KWH
+from plugin_core.contents import url_of
 from plugin_core.demo_link import DemoBuild
 from plugin_core.email_link import EmailEditions
 
@@ -114,7 +115,7 @@ def issue_rows(articles: list[Any]) -> list[dict[str, Any]]:
         rows.append({
             "number": getattr(article, "issue_number", None),
             "title": _plain(article.title),
-            "url": str(article.url),
+            "url": url_of(article),
             "date": article.date.date().isoformat(),
             "demos": len(receipt.demos) if receipt else 0,
             "demos_energy_kind": receipt.demos_kind if receipt and receipt.demos else "",

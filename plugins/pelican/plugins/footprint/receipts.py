@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from plugin_core.contents import url_of
 from plugin_core.demo_link import DemoBuild, DemoResult
 from plugin_core.receipt import Receipt, ReceiptDemo, TransferCost, ViewCost, WidgetCost
 from plugin_core.swd import CO2JS_VERSION, MODEL_NAME, transfer_share_grams_per_byte
@@ -51,7 +52,7 @@ def attach(articles: Iterable[Any], demos: DemoBuild | None) -> None:
     """`article.receipt` for every article (pages have none: they are not issues)."""
     by_url = {page.url: page for page in demos.pages} if demos else {}
     for article in articles:
-        page = by_url.get(str(getattr(article, "url", "")))
+        page = by_url.get(url_of(article))
         results = [r for r in page.results if r.ok] if page else []
         article.receipt = Receipt(
             demos=tuple(receipt_demo(result) for result in results),
@@ -84,7 +85,7 @@ def complete(articles: Iterable[Any], report: dict[str, Any], cost: TransferCost
         receipt = getattr(article, "receipt", None)
         if not isinstance(receipt, Receipt):
             continue
-        row = rows.get(str(getattr(article, "url", "")))
+        row = rows.get(url_of(article))
         if row is not None:
             receipt.view = ViewCost(row["transfer_bytes"], row["co2e_grams_per_view"])
         if receipt.has_widgets:

@@ -21,6 +21,7 @@ from pelican.log import console
 from plugin_core import build as core
 from plugin_core import placeholders, problems
 from plugin_core.build import Build, CoreSettings, Step
+from plugin_core.contents import url_of
 from plugin_core.demo_link import BuildEnergy, DemoBuild, DemoFailure, DemoResult, PageDemos
 from plugin_core.directives import add_directive
 from plugin_core.watch import watch
@@ -107,7 +108,7 @@ def run_demos(build: Build, generators: list[Any]) -> None:
             return html
 
         placeholders.fill_content(obj, KIND, render)
-        pages.append(PageDemos(obj.title, obj.url, tuple(shown)))
+        pages.append(PageDemos(obj.title, url_of(obj), tuple(shown)))
     build.publish(DemoBuild(by_script=by_script, pages=tuple(pages)))
 
 

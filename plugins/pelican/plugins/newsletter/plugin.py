@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pelican import signals
 from plugin_core import build
+from plugin_core.feed_html import clean_feed_html
 
 from .feeds import clean_feed
 from .numbering import link_neighbours, number_issues
@@ -19,8 +20,14 @@ def clean_feed_items(context, feed) -> None:
     clean_feed(feed)
 
 
+def forget_cleaned_items(generator, writer) -> None:
+    """The feeds are written: the cleaned HTML kept for the next feed is not needed."""
+    clean_feed_html.cache_clear()
+
+
 def register() -> None:
     build.register()
     signals.article_generator_pretaxonomy.connect(number_articles)
     signals.feed_generated.connect(clean_feed_items)
+    signals.article_writer_finalized.connect(forget_cleaned_items)
     signals.content_object_init.connect(escape_title)

@@ -31,8 +31,11 @@ class Citation:
     bibtex: str
 
 
+BIBTEX_TABLE = str.maketrans(BIBTEX_SPECIAL)
+
+
 def bibtex_escape(value: str) -> str:
-    return "".join(BIBTEX_SPECIAL.get(character, character) for character in value)
+    return value.translate(BIBTEX_TABLE)
 
 
 def bibtex_name(name: str) -> str:

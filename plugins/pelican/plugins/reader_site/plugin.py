@@ -22,7 +22,7 @@ from plugin_core import build as core
 from plugin_core import problems
 from plugin_core import settings as core_settings
 from plugin_core.build import Build, Step
-from plugin_core.contents import all_contents
+from plugin_core.contents import all_contents, url_of
 from plugin_core.memo import Memo
 from plugin_core.memo import key as memo_key
 from plugin_core.page_link import RenderedPages
@@ -124,7 +124,7 @@ def describe(content: Any, settings: dict[str, Any]) -> None:
         title=page_text.plain(content.title),
         authors=[author for author in authors if author],
         site_name=settings.get("SITENAME", ""),
-        url=f"{settings['SITEURL'].rstrip('/')}/{content.url}",
+        url=f"{settings['SITEURL'].rstrip('/')}/{url_of(content)}",
         published=date.date(),
         number=getattr(content, "issue_number", None),
     )
