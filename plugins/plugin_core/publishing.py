@@ -40,8 +40,13 @@ def sha256_file(path: Path) -> str:
 
 def hashed_name(path: str, data: bytes) -> str:
     """`theme/css/style.css` -> `theme/css/style.<sha256[:10]>.css`."""
+    return name_with_digest(path, hashlib.sha256(data).hexdigest())
+
+
+def name_with_digest(path: str, sha256: str) -> str:
+    """hashed_name for a file whose hex SHA-256 is known (see remembered_sha256)."""
     stem, suffix = posixpath.splitext(path)
-    return f"{stem}.{hashlib.sha256(data).hexdigest()[:HASH_LENGTH]}{suffix}"
+    return f"{stem}.{sha256[:HASH_LENGTH]}{suffix}"
 
 
 _temporary_names = itertools.count()
@@ -168,7 +173,7 @@ def publish_file(
     each compressed copy is kept in `cache_dir` under the SHA-256 of its source:
     a rebuild, or a fresh output folder, only copies.
     """
-    digest = _source_digest(Path(source), Path(cache_dir))
+    digest = remembered_sha256(Path(source), Path(cache_dir))
     copy_atomically(source, path)
     sizes = {"raw": Path(path).stat().st_size}
     for encoding in ENCODINGS:
@@ -192,7 +197,7 @@ def _not_older(twin: Path, path: Path) -> None:
         os.utime(twin, ns=(file_ns, file_ns))
 
 
-def _source_digest(source: Path, cache_dir: Path) -> str:
+def remembered_sha256(source: Path, cache_dir: Path) -> str:
     """The SHA-256 of `source`, read again only when its size or modification time changed.
 
     Hashing the 13 MB runtime on every build cost more than the rest of the

@@ -27,7 +27,13 @@ from plugin_core.compression import BROTLI, file_transfer_size
 from plugin_core.demo_link import DemoBuild
 from plugin_core.directives import add_directive, relative_to_project
 from plugin_core.memo import Memo
-from plugin_core.publishing import hashed_name, publish_bytes, publish_file
+from plugin_core.publishing import (
+    hashed_name,
+    name_with_digest,
+    publish_bytes,
+    publish_file,
+    remembered_sha256,
+)
 from plugin_core.receipt import LAPTOP_SOURCE, LAPTOP_WATTS, PHONE_SOURCE, PHONE_WATTS, TransferCost
 from plugin_core.watch import watch
 
@@ -242,7 +248,8 @@ class SiteWidgets:
             for (name, _model, _artifact), p in sorted(good.items())
         ]
         zipped = stdlib.trimmed_stdlib(found, traced, self.config.compress_cache)
-        relative = hashed_name(f"{WIDGETS_FOLDER}/python_stdlib.zip", zipped.read_bytes())
+        sha256 = remembered_sha256(zipped, self.config.compress_cache)
+        relative = name_with_digest(f"{WIDGETS_FOLDER}/python_stdlib.zip", sha256)
         publish_file(
             zipped, self.output_dir / relative, self.config.compress_cache, self.config.brotli_quality
         )

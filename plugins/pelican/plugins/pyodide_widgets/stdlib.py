@@ -24,7 +24,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from plugin_core.publishing import write_atomically
+from plugin_core.publishing import remembered_sha256, write_atomically
 
 from .runtime import Runtime
 
@@ -49,18 +49,19 @@ class TracedWidget:
     sample: list
 
 
-def cache_key(runtime: Runtime, widgets: list[TracedWidget]) -> str:
+def cache_key(runtime: Runtime, widgets: list[TracedWidget], cache_dir: Path) -> str:
     digest = hashlib.sha256()
     for part in (runtime.version, TRACE_SCRIPT.read_text(), BOOTSTRAP.read_text()):
         digest.update(part.encode())
-    digest.update((runtime.source_dir / "python_stdlib.zip").read_bytes())
+    # The 2.5 MB library is hashed again only when it changed (a note in cache_dir).
+    digest.update(remembered_sha256(runtime.source_dir / "python_stdlib.zip", cache_dir).encode())
     digest.update(json.dumps([vars(w) for w in sorted(widgets, key=lambda w: w.name)]).encode())
     return digest.hexdigest()[:16]
 
 
 def trimmed_stdlib(runtime: Runtime, widgets: list[TracedWidget], cache_dir: Path) -> Path:
     """The trimmed zip in the cache folder, made now with Node unless it is there."""
-    cached = Path(cache_dir) / f"python_stdlib-{cache_key(runtime, widgets)}.zip"
+    cached = Path(cache_dir) / f"python_stdlib-{cache_key(runtime, widgets, Path(cache_dir))}.zip"
     if cached.is_file():
         return cached
     node = shutil.which("node")
