@@ -211,4 +211,4 @@ def test_a_contents_url_is_worked_out_once_and_not_kept_past_its_object():
     assert Content.formatted == 3  # once each through url_of, once directly
     del first, second
     gc.collect()
-    assert not any(type(content) is Content for content in _URLS.keys())
+    assert not any(type(content) is Content for content in list(_URLS))

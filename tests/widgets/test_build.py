@@ -92,7 +92,8 @@ def test_rebuild_does_not_recompress(widget_site, tmp_path, widget_demo_cache):
     cache = PROJECT / ".cache" / "pyodide_widgets"
     # The compressed copies and trimmed libraries; not the notes and memos beside them,
     # which record what this build used.
-    before = {path: path.stat().st_mtime_ns for path in cache.iterdir() if path.suffix in {".br", ".gz", ".zip"}}
+    compressed = [path for path in cache.iterdir() if path.suffix in {".br", ".gz", ".zip"}]
+    before = {path: path.stat().st_mtime_ns for path in compressed}
     result = build_widget_site(
         tmp_path, {"issues/plain.md": PLAIN_POST, "issues/w.md": WIDGET_ONLY}, demo_cache=widget_demo_cache
     )
