@@ -12,7 +12,6 @@ lines of the `.md` file, and every error can name the file and line.
 from __future__ import annotations
 
 import contextvars
-import difflib
 import html
 import math
 import re
@@ -35,6 +34,13 @@ OPTION = re.compile(r"^\s*(?P<key>[A-Za-z][\w-]*)\s*:\s*(?P<value>.*?)\s*$")
 # After NormalizeWhitespace (30), before Meta (27) strips the header lines,
 # so indexes still match the file's lines.
 BLOCK_PRIORITY = 28
+
+
+def close_matches(word: str, possibilities: Iterable[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """difflib.get_close_matches, imported only when a typo needs a suggestion (not on every build)."""
+    import difflib
+
+    return difflib.get_close_matches(word, possibilities, n=n, cutoff=cutoff)
 
 
 @dataclass(frozen=True)
@@ -98,7 +104,7 @@ def as_choice(*choices: str) -> Callable[[str], str]:
 
     def convert(value: str) -> str:
         if value.strip().lower() not in choices:
-            close = difflib.get_close_matches(value.strip().lower(), choices, n=1)
+            close = close_matches(value.strip().lower(), choices, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             raise ValueError(f"expected {' or '.join(choices)}, got {value!r}{hint}")
         return value.strip().lower()
@@ -123,7 +129,7 @@ def parse_options(
     for key, text in block.options.items():
         line = block.option_lines.get(key, block.line)
         if key not in schema:
-            close = difflib.get_close_matches(key, schema, n=1)
+            close = close_matches(key, schema, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"known options: {', '.join(sorted(schema))}"
             raise DirectiveError(
                 block.source_path, line, f"unknown option '{key}' in '::: {block.name}' block; {hint}"
@@ -267,7 +273,7 @@ class DirectivePreprocessor(Preprocessor):
         if opening and written in self.handlers:
             return written
         known = sorted(self.handlers)
-        close = difflib.get_close_matches(written.lower(), known, n=1, cutoff=0.5)
+        close = close_matches(written.lower(), known, n=1, cutoff=0.5)
         hint = f"did you mean '::: {close[0]}'?" if close else "is its plugin missing from PLUGINS?"
         raise DirectiveError(
             source_path,

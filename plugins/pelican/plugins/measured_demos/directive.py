@@ -17,7 +17,6 @@ even a post that Pelican took from its own content cache still finds its demo.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -33,6 +32,7 @@ from plugin_core.directives import (
     as_positive_float,
     as_positive_int,
     as_text,
+    close_matches,
     parse_options,
 )
 
@@ -111,7 +111,7 @@ def _existing_file(written: str, root: Path, post: str, line: int, what: str) ->
         return relative
     folder = path.parent
     candidates = [p.name for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
-    close = difflib.get_close_matches(path.name, candidates, n=1)
+    close = close_matches(path.name, candidates, n=1)
     hint = (
         f"did you mean '{Path(relative).parent.as_posix()}/{close[0]}'?"
         if close

@@ -13,14 +13,13 @@ holding its options; the plugin fills it in its content step.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from markdown import Markdown
 from plugin_core import placeholders
-from plugin_core.directives import Block, DirectiveError, as_text, parse_options
+from plugin_core.directives import Block, DirectiveError, as_text, close_matches, parse_options
 
 from . import widget_modules
 from .settings import RUNTIMES
@@ -64,7 +63,7 @@ def check_block(block: Block, widgets_path: Path) -> WidgetRequest:
             block.source_path, block.line, f"'::: widget' needs a widget name; known: {', '.join(known)}"
         )
     if name not in known:
-        close = difflib.get_close_matches(name, known, n=1)
+        close = close_matches(name, known, n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         raise DirectiveError(
             block.source_path,
