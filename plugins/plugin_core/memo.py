@@ -89,3 +89,9 @@ class Memo:
             logger.warning("could not write the cache %s: %s", self.path, error)
             return
         self._old = dict(self._used)
+
+    def close(self) -> None:
+        """Save, then let go of every entry: for a memo no later step of the build reads,
+        so that the footprint's step at the end (the build's peak) does not hold it too."""
+        self.save()
+        self._old, self._used = {}, {}

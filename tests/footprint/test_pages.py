@@ -104,3 +104,15 @@ def test_each_output_folder_has_its_own_memory(tmp_path):
     first, second = memory_file(cache, tmp_path / "a"), memory_file(cache, tmp_path / "b")
     assert first != second and first.parent == second.parent == tmp_path / ".cache" / "footprint"
     assert memory_file(read_settings({"FOOTPRINT_CACHE_PATH": False}).cache_path, tmp_path) is None
+
+
+def test_the_report_is_written_row_by_row_as_the_json_it_is():
+    import json
+
+    from pelican.plugins.footprint.report import json_chunks
+
+    row = {"url": "issues/é/", "transfer_bytes": 9_000, "resources": [{"path": "a.css"}]}
+    report = {"schema": 3, "pages": [row] * 300, "issues": [row] * 200, "emails": [], "site": {"n": [1]}}
+    chunks = list(json_chunks(report))
+    assert b"".join(chunks) == json.dumps(report, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    assert max(len(chunk) for chunk in chunks) < 2 * len(json.dumps(row).encode())  # no table held whole

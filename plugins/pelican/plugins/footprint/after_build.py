@@ -41,6 +41,7 @@ from .report import (
     PageEntry,
     build_energy_report,
     build_report,
+    issues_with_weights,
     json_chunks,
     page_row,
     runtime_report,
@@ -76,10 +77,13 @@ class BuildState:
     untouched: set[str] = field(default_factory=set)  # pages the writer left as last build finished them
     _relative: dict[str, str | None] = field(default_factory=dict)
 
-    def relative(self, path: str) -> str | None:
+    def relative(self, path: str, last_time: bool = False) -> str | None:
         """The output-relative POSIX path of a file Pelican wrote at `path`; None if outside.
 
-        Asked twice per page (the writer, then `content_written`): worked out once."""
+        Asked twice per page (the writer, then `content_written`): worked out once, and
+        forgotten when asked the `last_time` (1,500 absolute paths kept to the end for nothing)."""
+        if last_time:
+            return self._relative.pop(path) if path in self._relative else self._relative_of(path)
         if path not in self._relative:
             self._relative[path] = self._relative_of(path)
         return self._relative[path]
@@ -145,6 +149,7 @@ def finish(
     demos = state.demos
     emails_report = email_rows(emails)
     generated_at = datetime.now(UTC).isoformat(timespec="seconds")
+    issues = issues_with_weights(state.issues, rows)  # the Footprint page itself is no issue
 
     def report_for(page_rows: list[dict[str, Any]]) -> dict[str, Any]:
         return build_report(
@@ -152,7 +157,7 @@ def finish(
             settings=settings,
             pages=page_rows,
             demos=demos,
-            issues=state.issues,
+            issues=issues,
             runtime=runtime,
             build=build,
             generated_at=generated_at,

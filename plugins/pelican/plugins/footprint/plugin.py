@@ -100,7 +100,7 @@ def note_written(path: str, context: dict[str, Any] | None = None) -> None:
     state = build.find(BuildState) if build is not None else None
     if state is None or not str(path).endswith(".html"):
         return
-    relative = state.relative(str(path))
+    relative = state.relative(str(path), last_time=True)
     if relative is not None and relative not in state.page_set:
         state.page_set.add(relative)
         state.pages.append(relative)

@@ -47,6 +47,9 @@ def write_with_stylesheet(feed: Any, output: Path, stylesheet_path: str) -> None
     write = feed.write
 
     def write_styled(outfile: Any, encoding: str) -> None:
+        # The feed holds this function, which holds the feed: drop it, so the feed and its
+        # items are freed as soon as Pelican lets go of them, not at the next full collection.
+        del feed.write
         relative = os.path.relpath(str(getattr(outfile, "name", os.devnull)), output)
         if relative.startswith("..") or os.path.isabs(relative):
             write(outfile, encoding)

@@ -156,7 +156,7 @@ def finish(build: Build, pelican: Any) -> None:
             problems.report("search index", None, str(error))
     if settings.sitemap:
         write_sitemap(output, pelican.settings["SITEURL"], pages)
-    memo.save()
+    memo.close()
 
 
 def register() -> None:
