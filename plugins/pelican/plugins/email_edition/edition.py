@@ -19,7 +19,7 @@ from plugin_core.email_link import TransferModel
 from .body import Image, email_body
 from .footprint import EmailFootprint, describe, measure
 from .issue import Issue
-from .layout import Links, render_html, render_text
+from .layout import Links, body_text, render_html, render_text
 from .message import compose, part_sizes, to_bytes
 from .settings import EmailSettings
 
@@ -48,11 +48,12 @@ def build_edition(issue: Issue, settings: EmailSettings, links: Links, output_di
     build settles an edited issue in one round, where a guess of nothing takes two.
     """
     body, images = email_body(issue.html, issue.url, settings.site_url, output_dir, settings.figure_scale)
+    body_html, text = str(body), body_text(body)  # the same in every round
 
     def attempt(sentence: str, padding: int = 0) -> tuple[bytes, EmailFootprint]:
-        html = render_html(issue, body, sentence, settings, links, padding)
-        text = render_text(issue, body, sentence, settings, links)
-        message = compose(issue, text, html, settings)
+        html = render_html(issue, body_html, sentence, settings, links, padding)
+        text_part = render_text(issue, text, sentence, settings, links)
+        message = compose(issue, text_part, html, settings)
         data = to_bytes(message)
         text_bytes, html_bytes = part_sizes(message)
         return data, measure(len(data), html_bytes, text_bytes, images, model)

@@ -54,9 +54,10 @@ def site_links(settings: EmailSettings, footprint_url: str, feed_path: str) -> L
                  feed=f"{settings.site_url}/{feed_path}")
 
 
-def render_html(issue: Issue, body: BeautifulSoup, footprint: str, settings: EmailSettings,
+def render_html(issue: Issue, body: str, footprint: str, settings: EmailSettings,
                 links: Links, padding: int = 0) -> str:
-    """The HTML part: layout, inlined CSS, no classes; `padding` spaces settle the footer."""
+    """The HTML part: layout, inlined CSS, no classes; `padding` spaces settle the footer.
+    `body` is the email's body as HTML (`str` of email_body's tree)."""
     page = _environment.get_template("email.html").render(
         lang=issue.lang,
         subject=issue.subject,
@@ -69,7 +70,7 @@ def render_html(issue: Issue, body: BeautifulSoup, footprint: str, settings: Ema
         date=issue.date_text,
         url=issue.url,
         title=issue.title,
-        body=Markup(str(body)),
+        body=Markup(body),
         demos=issue.demos,
         receipt=receipt(issue.demos),
         footprint=footprint,
@@ -90,17 +91,27 @@ def _shared_unsubscribe_page(settings: EmailSettings) -> str | None:
     return url if url and "{email}" not in url else None
 
 
-def render_text(issue: Issue, body: BeautifulSoup, footprint: str, settings: EmailSettings,
-                links: Links) -> str:
-    """The plain-text part."""
+def body_text(body: BeautifulSoup) -> tuple[str, tuple[str, ...]]:
+    """The body as text, and the links it numbers (in order), for `render_text`.
+
+    Worked out once per email: each round of the footer's fixed point changes only
+    the footer, and copying and rendering the tree was the round's costliest part."""
     writer = PlainText()
+    content = writer.render(copy.copy(body))
+    return content, tuple(writer.links)
+
+
+def render_text(issue: Issue, body: tuple[str, tuple[str, ...]], footprint: str, settings: EmailSettings,
+                links: Links) -> str:
+    """The plain-text part; `body` is what `body_text` returns."""
+    writer = PlainText()
+    content, writer.links = body[0], list(body[1])
     head = [
         settings.site_name.upper(),
         f"{'Issue ' + str(issue.number) + ' · ' if issue.number else ''}{issue.date_text}",
         f"Read it on the site: {issue.url}",
     ]
     title = f"{issue.title}\n{'=' * min(len(issue.title), writer.width)}"
-    content = writer.render(copy.copy(body))
     cost = ["What this issue cost\n--------------------"]
     rows = []
     for demo in issue.demos:
