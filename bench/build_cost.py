@@ -2,6 +2,7 @@
 against plain Pelican (`PLUGINS = []`) on the same content and theme.
 
     .venv/bin/python bench/build_cost.py [--runs N] [--sizes 6,200,1000] [--no-plugins-table]
+                                         [--before DIR]
 
 For each size (the 6 real issues plus generated ones) it prints, for a warm
 rebuild and for a rebuild after editing one issue, the CPU time (user + system
@@ -9,6 +10,12 @@ of the `pelican` process and its children) and wall time as medians with their
 spread (min-max), the peak memory (max RSS), and the ratio to plain Pelican
 (target: CPU at most 1.10x, memory at most 1.2x). At the first size it also
 prints what each plugin adds, adding them one at a time.
+
+With `--before DIR` (another checkout, e.g. `git worktree add /tmp/before <commit>`),
+the plugins of DIR/plugins are timed too, interleaved with the others: a change is
+measured against the code before it, on the same machine at the same time (runs an
+hour apart on this VM differed by 8% in plain Pelican alone). They run with this
+checkout's settings, theme and PLUGINS list.
 
 Every build is a fresh `pelican` process writing over its own previous output,
 as `make html` does; variants are interleaved so load from other users of the
@@ -89,14 +96,15 @@ def make_site(root: Path, generated: int) -> Path:
     return content
 
 
-def build(content: Path, output: Path, overrides: dict, check_cached: bool) -> Sample:
+def build(content: Path, output: Path, overrides: dict, check_cached: bool,
+          environment: dict[str, str] = BUILD_ENVIRONMENT) -> Sample:
     """One fresh `pelican` process: its CPU time (with its children), wall time, max RSS."""
     command = [sys.executable, "-m", "pelican", str(content), "-o", str(output)]
     command += ["-s", str(PROJECT / "pelicanconf.py")]
     command += ["-e", *(f"{key}={json.dumps(value)}" for key, value in overrides.items())]
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               env=BUILD_ENVIRONMENT)
+                               env=environment)
     log = process.stdout.read().decode("utf-8", "replace")
     # wait4: this process's own usage (its reaped children included), not all children's.
     _pid, status, usage = os.wait4(process.pid, 0)
@@ -124,15 +132,19 @@ def summary(samples: list[Sample]) -> dict[str, float]:
 
 
 def measure(content: Path, work: Path, variants: dict[str, list[str]], runs: int, cache: Path,
-            edit: Path | None = None, extra: dict | None = None) -> dict[str, list[Sample]]:
+            edit: Path | None = None, extra: dict | None = None,
+            environments: dict[str, dict[str, str]] | None = None) -> dict[str, list[Sample]]:
     """Interleaved rebuilds of each variant (one warm-up each first). With `edit`, that
-    issue's text changes before every round, so each build sees one edited issue."""
+    issue's text changes before every round, so each build sees one edited issue.
+    `environments` gives a variant its own environment (the `before` plugins)."""
+    environments = environments or {}
     samples: dict[str, list[Sample]] = {name: [] for name in variants}
     settings = {name: {"PLUGINS": plugins, "DEMOS_ROOT": str(PROJECT), "DEMOS_CACHE_PATH": str(cache),
                        "DEMOS_PRUNE": False, **(extra or {})}
                 for name, plugins in variants.items()}
     for name, plugins in variants.items():  # warm-up: outputs exist, caches are filled
-        build(content, work / name, settings[name], "measured_demos" in plugins)
+        build(content, work / name, settings[name], "measured_demos" in plugins,
+              environments.get(name, BUILD_ENVIRONMENT))
     original = edit.read_text("utf-8") if edit else ""
     for run in range(runs):
         if edit:
@@ -140,7 +152,8 @@ def measure(content: Path, work: Path, variants: dict[str, list[str]], runs: int
         order = list(variants) if run % 2 == 0 else list(reversed(variants))
         for name in order:
             cached = "measured_demos" in variants[name]
-            samples[name].append(build(content, work / name, settings[name], cached))
+            samples[name].append(build(content, work / name, settings[name], cached,
+                                       environments.get(name, BUILD_ENVIRONMENT)))
     if edit:
         edit.write_text(original, "utf-8")
     return samples
@@ -153,14 +166,24 @@ def count_pages(output: Path) -> int:
 def print_pair(label: str, samples: dict[str, list[Sample]]) -> dict[str, float]:
     plain, ours = summary(samples["plain"]), summary(samples["all"])
     print(f"  {label}")
-    for name, title in (("plain", "plain Pelican"), ("all", "all plugins")):
+    titles = {"plain": "plain Pelican", "before": "plugins before", "all": "all plugins"}
+    for name, title in titles.items():
+        if name not in samples:
+            continue
         s = samples[name]
         print(f"    {title:14s} cpu {spread([x.cpu for x in s])} s   wall {spread([x.wall for x in s])} s"
               f"   peak {max(x.rss_mb for x in s):6.1f} MB")
+    row = {"plain": plain["cpu"], "ours": ours["cpu"], "ratio": ours["cpu"] / plain["cpu"]}
+    if "before" in samples:
+        before = summary(samples["before"])
+        row["before_ratio"] = before["cpu"] / plain["cpu"]
+        wall, rss = before["wall"] / plain["wall"], before["rss"] / plain["rss"]
+        print(f"    before ratio   cpu {row['before_ratio']:.2f}x   wall {wall:.2f}x   peak memory "
+              f"{rss:.2f}x")
     ratio = {key: ours[key] / plain[key] for key in plain}
     print(f"    ratio          cpu {ratio['cpu']:.2f}x (target <= 1.10)   wall {ratio['wall']:.2f}x"
           f"   peak memory {ratio['rss']:.2f}x (target <= 1.2)")
-    return {"plain": plain["cpu"], "ours": ours["cpu"], "ratio": ratio["cpu"]}
+    return row
 
 
 def plugin_costs(content: Path, work: Path, runs: int, cache: Path) -> None:
@@ -185,19 +208,31 @@ def main() -> None:
     parser.add_argument("--sizes", default="6,200,1000", help="issues: 6 real ones plus generated")
     parser.add_argument("--no-plugins-table", action="store_true")
     parser.add_argument("--no-edit", action="store_true", help="skip the edited-issue rebuilds")
+    parser.add_argument("--before", type=Path, help="another checkout whose plugins are timed too")
     args = parser.parse_args()
+    if args.before and not (args.before / "plugins" / "plugin_core").is_dir():
+        sys.exit(f"--before {args.before}: no plugins/plugin_core there; give a checkout of this project")
     sizes = [int(size) for size in args.sizes.split(",")]
     table = []
     with tempfile.TemporaryDirectory(prefix="bench-cost-") as scratch:
         scratch = Path(scratch)
         cache = scratch / "_demo_cache"
         shutil.copytree(PROJECT / "_demo_cache", cache)
+        environments = {}
+        if args.before:
+            # Every variant gets one PYTHONPATH entry, searched by every import: an empty
+            # folder for this checkout's, so the `before` plugins are not slower for it.
+            (scratch / "empty").mkdir()
+            environments = {name: {**BUILD_ENVIRONMENT, "PYTHONPATH": str(scratch / "empty")}
+                            for name in ("plain", "all")}
+            before_plugins = str((args.before / "plugins").resolve())
+            environments["before"] = {**BUILD_ENVIRONMENT, "PYTHONPATH": before_plugins}
         for index, size in enumerate(sizes):
             runs = args.runs or (9 if size <= 10 else 5)
             work = scratch / f"site-{size}"
             content = make_site(work, max(size - 6, 0))
-            variants = {"plain": [], "all": PLUGINS}
-            warm = measure(content, work, variants, runs, cache)
+            variants = {"plain": [], "all": PLUGINS} | ({"before": PLUGINS} if args.before else {})
+            warm = measure(content, work, variants, runs, cache, environments=environments)
             print(f"{size} issues ({count_pages(work / 'all')} HTML pages with plugins, "
                   f"{count_pages(work / 'plain')} plain), {runs} interleaved rounds, medians (min-max):")
             row = print_pair("warm rebuild", warm)
@@ -205,16 +240,21 @@ def main() -> None:
             if not args.no_edit:
                 edit = content / "issues" / "03-small-models.md"
                 edited = print_pair("rebuild after editing one issue",
-                                    measure(content, work, variants, runs, cache, edit=edit))
+                                    measure(content, work, variants, runs, cache, edit=edit,
+                                            environments=environments))
             if index == 0 and not args.no_plugins_table:
                 plugin_costs(content, work, runs, cache)
             table.append((size, row, edited))
             sys.stdout.flush()
-    print("\nissues | plain Pelican CPU | all plugins CPU | ratio | after editing one issue: ratio")
+    print("\nissues | plain Pelican CPU | all plugins CPU | ratio | after editing one issue: ratio"
+          + (" | before: ratio, after editing" if args.before else ""))
     for size, row, edited in table:
         edited_ratio = f"{edited['ratio']:.2f}" if edited else "-"
-        print(f"{size:6d} | {row['plain']:8.3f} s | {row['ours']:8.3f} s | {row['ratio']:.2f} "
-              f"| {edited_ratio}")
+        line = f"{size:6d} | {row['plain']:8.3f} s | {row['ours']:8.3f} s | {row['ratio']:.2f} "
+        line += f"| {edited_ratio}"
+        if args.before:
+            line += f" | {row['before_ratio']:.2f}, " + (f"{edited['before_ratio']:.2f}" if edited else "-")
+        print(line)
 
 
 if __name__ == "__main__":
