@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from markupsafe import Markup
+from plugin_core.contents import url_of
 from plugin_core.demo_link import DemoResult
 from plugin_core.units import co2e_text, energy_text
 
@@ -63,10 +64,8 @@ def plain(text: Any) -> str:
     return html.unescape(Markup(str(text or "")).striptags())
 
 
-def from_article(article: Any, site_url: str, results: tuple[DemoResult, ...] = (),
-                 url: str | None = None) -> Issue:
-    """The record of a Pelican article; `site_url` is absolute, `results` its demos',
-    `url` its site-relative URL when the caller has it (Pelican works it out on each call)."""
+def from_article(article: Any, site_url: str, results: tuple[DemoResult, ...] = ()) -> Issue:
+    """The record of a Pelican article; `site_url` is absolute, `results` its demos'."""
     date = article.date
     if date.tzinfo is None:
         date = date.replace(tzinfo=UTC)
@@ -81,7 +80,7 @@ def from_article(article: Any, site_url: str, results: tuple[DemoResult, ...] = 
         number=getattr(article, "issue_number", None),
         date=date,
         date_text=str(getattr(article, "locale_date", "") or date.strftime("%-d %B %Y")),
-        url=f"{site_url}/{article.url if url is None else url}",
+        url=f"{site_url}/{url_of(article)}",
         summary=plain(getattr(article, "summary", "")),
         html=article.get_content(site_url),
         source_path=str(article.source_path),

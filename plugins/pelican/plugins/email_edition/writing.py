@@ -44,8 +44,7 @@ def write_all(articles: Sequence[Any], settings: EmailSettings, model: TransferM
     editions, built = [], 0
     shared = shared_key(settings, model, feed)
     for article in articles:
-        url = url_of(article)
-        issue = from_article(article, settings.site_url, results.get(url, ()), url)
+        issue = from_article(article, settings.site_url, results.get(url_of(article), ()))
         target = None
         if id(article) in selected and settings.save_as:
             target = output / settings.save_as.format(slug=article.slug)

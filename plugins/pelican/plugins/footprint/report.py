@@ -267,7 +267,7 @@ def preliminary_report(site_name: str, settings: FootprintSettings,
                "transfer_bytes": 0, "co2e_grams_per_load": 0.0, "transfer_share_grams": 0.0, "note": ""}
     return build_report(site_name=site_name, settings=settings, pages=[], demos=demos,
                         runtime=runtime, build=None, generated_at="",
-                        issues=issues_with_weights(list(issues), []))
+                        issues=issues_with_weights(issues, []))
 
 
 def comparison(median_bytes: float, heaviest_bytes: int) -> dict[str, Any]:
