@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pelican import signals
 
@@ -78,8 +78,7 @@ class Build:
         return pelican_settings[BUILD_KEY]
 
 
-@dataclass(frozen=True)
-class CoreSettings:
+class CoreSettings(NamedTuple):
     on_error: str  # "fail": content errors fail the build; "warn": drafting
     carbon: carbon.CarbonSettings
 

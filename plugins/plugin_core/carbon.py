@@ -14,9 +14,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import problems
 from .numbers import significant
@@ -38,8 +37,7 @@ GREEN_ALGORITHMS_PUE = 1.56
 DATA = re.compile(r"const data = (\{.*?\});", re.S)
 
 
-@dataclass(frozen=True)
-class CarbonIntensity:
+class CarbonIntensity(NamedTuple):
     g_per_kwh: float
     region: str
     year: int | str
@@ -53,8 +51,7 @@ class CarbonIntensity:
         return text + (f"; licence {self.licence}" if self.licence else "")
 
 
-@dataclass(frozen=True)
-class CarbonSettings:
+class CarbonSettings(NamedTuple):
     """What turns energy into CO2e for this build."""
 
     intensity: CarbonIntensity

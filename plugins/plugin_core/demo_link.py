@@ -9,14 +9,13 @@ the build itself cost. Nothing here runs anything: these are the contracts.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .carbon import CarbonIntensity
 
 
-@dataclass(frozen=True)
-class DemoFailure:
+class DemoFailure(NamedTuple):
     """Why a demo did not finish: what a reader and an author need to fix it."""
 
     kind: str  # exception class name, "TimeoutError", "Crash", "ExitError"...
@@ -25,8 +24,7 @@ class DemoFailure:
     traceback: str = ""
 
 
-@dataclass(frozen=True)
-class EnergyReading:
+class EnergyReading(NamedTuple):
     """Energy of one measured interval, with how it was obtained."""
 
     joules: float
@@ -52,8 +50,7 @@ class EnergyReading:
         return "estimated and measured" if "measured" in self.method else "estimated"
 
 
-@dataclass(frozen=True)
-class EnergyRange:
+class EnergyRange(NamedTuple):
     """Where an estimate can lie: both ends defined by a named method, each cited.
 
     All three figures are the energy the CO2e is computed from (PUE included where
@@ -68,8 +65,7 @@ class EnergyRange:
     high_basis: str
 
 
-@dataclass(frozen=True)
-class WorkerInfo:
+class WorkerInfo(NamedTuple):
     """The machine a demo ran on when a Dask worker ran it (a local run has none)."""
 
     name: str  # the worker's name (`dask worker --name`), or its address
@@ -81,8 +77,7 @@ class WorkerInfo:
     differences: tuple[str, ...] = ()  # versions that differ from the build's, in words
 
 
-@dataclass(frozen=True)
-class DemoResult:
+class DemoResult(NamedTuple):
     """One demo's result as a page shows it; CO2e is computed for this build's intensity.
 
     `energy_joules` is the energy of the machine (IT energy). `co2e_grams` applies
@@ -136,8 +131,7 @@ class DemoResult:
         return self.energy.method
 
 
-@dataclass(frozen=True)
-class PageDemos:
+class PageDemos(NamedTuple):
     """The demos shown on one article or page."""
 
     title: str
@@ -145,19 +139,17 @@ class PageDemos:
     results: tuple[DemoResult, ...]
 
 
-@dataclass(frozen=True)
-class DemoBuild:
+class DemoBuild(NamedTuple):
     """Every demo of one build: by script, and page by page."""
 
-    by_script: Mapping[str, DemoResult] = field(default_factory=dict)
+    by_script: Mapping[str, DemoResult]
     pages: tuple[PageDemos, ...] = ()
 
     def result_for(self, script: str) -> DemoResult | None:
         return self.by_script.get(Path(script).as_posix().removeprefix("./"))
 
 
-@dataclass(frozen=True)
-class BuildEnergy:
+class BuildEnergy(NamedTuple):
     """The build's own energy meter, started when the run starts; `stop()` reads it."""
 
     stop: Callable[[], EnergyReading]

@@ -16,9 +16,8 @@ import html
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
@@ -43,14 +42,13 @@ def close_matches(word: str, possibilities: Iterable[str], n: int = 3, cutoff: f
     return difflib.get_close_matches(word, possibilities, n=n, cutoff=cutoff)
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     name: str
     argument: str
     options: dict[str, str]
     source_path: str
     line: int
-    option_lines: dict[str, int] = field(default_factory=dict)
+    option_lines: dict[str, int]  # option name -> its line
 
 
 class DirectiveError(Exception):

@@ -9,13 +9,12 @@ finish step, before the footprint's, which lists them on the Footprint page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import swd
 
 
-@dataclass(frozen=True)
-class TransferModel:
+class TransferModel(NamedTuple):
     """How the site prices one transfer of bytes (published by footprint)."""
 
     grid_intensity: float  # g CO2e/kWh
@@ -26,8 +25,7 @@ class TransferModel:
         return swd.estimate(transferred_bytes, self.grid_intensity, self.green_hosting_factor).co2e_grams
 
 
-@dataclass(frozen=True)
-class EmailEdition:
+class EmailEdition(NamedTuple):
     """One issue's email as built: one copy, before the headers that name its recipient."""
 
     page_title: str  # plain text
@@ -40,8 +38,7 @@ class EmailEdition:
     message_co2e_grams: float  # one copy, the message alone
 
 
-@dataclass(frozen=True)
-class EmailEditions:
+class EmailEditions(NamedTuple):
     """Every published issue's email in this build (published by email_edition)."""
 
     rows: tuple[EmailEdition, ...] = ()

@@ -16,6 +16,7 @@ message agree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # Device power for a reader's estimate (REFERENCE.md section 6).
 LAPTOP_WATTS = (8.0, 30.0)  # whole system, Mahesri & Vardhan 2004
@@ -24,8 +25,7 @@ PHONE_WATTS = 3.0  # an upper bound
 PHONE_SOURCE = "Carroll & Heiser, USENIX ATC 2010: a phone draws a few watts at most"
 
 
-@dataclass(frozen=True)
-class TransferCost:
+class TransferCost(NamedTuple):
     """SWD v4's network and data-centre share per byte transferred (the device's share is
     costed by time instead); published by the footprint plugin for the widgets."""
 
@@ -34,8 +34,7 @@ class TransferCost:
     encoding: str = "gzip"  # how the Footprint page counts transferred bytes
 
 
-@dataclass(frozen=True)
-class ReceiptDemo:
+class ReceiptDemo(NamedTuple):
     script: str
     kind: str  # "estimated", "measured", "estimated and measured"
     energy_joules: float  # central, PUE included when configured
@@ -46,14 +45,12 @@ class ReceiptDemo:
     co2e_grams_high: float | None
 
 
-@dataclass(frozen=True)
-class ViewCost:
+class ViewCost(NamedTuple):
     transfer_bytes: int
     co2e_grams: float  # SWD v4, first view
 
 
-@dataclass(frozen=True)
-class WidgetCost:
+class WidgetCost(NamedTuple):
     """What one widget run costs a reader: the first download, and device energy per second."""
 
     download_bytes: int  # compressed, as the Footprint page counts it

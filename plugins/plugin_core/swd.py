@@ -19,7 +19,7 @@ What the model does, as CO2.js implements it:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 CO2JS_PACKAGE = "@tgwf/co2"
 CO2JS_VERSION = "0.19.0"
@@ -49,8 +49,7 @@ EMBODIED_KWH_PER_GB = (
 )
 
 
-@dataclass(frozen=True)
-class Estimate:
+class Estimate(NamedTuple):
     """What one transfer of `transferred_bytes` costs under SWD v4."""
 
     transferred_bytes: int

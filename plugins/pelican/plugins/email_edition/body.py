@@ -18,8 +18,8 @@ select() would import and compile soupsieve, a tenth of a second per build.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from plugin_core.feed_html import clean_feed_html, without_live_parts
 
@@ -33,8 +33,7 @@ REMOVED_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "
 CSS_VARIABLE = re.compile(r"--[\w-]+\s*:[^;]*;?")
 
 
-@dataclass(frozen=True)
-class Image:
+class Image(NamedTuple):
     """An image the email shows, loaded from the site when the reader displays images."""
 
     url: str

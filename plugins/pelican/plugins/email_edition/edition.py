@@ -11,8 +11,8 @@ footprint plugin does for pages. No Pelican import here.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from plugin_core.email_link import TransferModel
 
@@ -29,8 +29,7 @@ MAX_ROUNDS = 8
 MAX_PADDING = 400
 
 
-@dataclass(frozen=True)
-class Edition:
+class Edition(NamedTuple):
     """An issue's email, ready to write, and what it costs."""
 
     slug: str

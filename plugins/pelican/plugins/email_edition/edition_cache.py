@@ -17,7 +17,6 @@ what it said before, so that sentence is the first one tried.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import re
 from pathlib import Path
@@ -33,7 +32,7 @@ from .site_files import local_file
 
 PACKAGE = Path(__file__).parent
 CORE = PACKAGE.parents[2] / "plugin_core"  # plugins/pelican/plugins/email_edition -> plugins/plugin_core
-ISSUE_FIELDS_BUT_HTML = tuple(field.name for field in dataclasses.fields(Issue) if field.name != "html")
+ISSUE_FIELDS_BUT_HTML = tuple(name for name in Issue._fields if name != "html")
 IMAGE_SOURCE = re.compile(r"""<img\b[^>]*?\bsrc=["']([^"']+)["']""", re.IGNORECASE)
 
 
@@ -50,7 +49,7 @@ def memo_path(project_root: Path, output: Path) -> Path:
 
 def shared_key(settings: EmailSettings, model: TransferModel, feed: str) -> str:
     """A hash of what every issue's email is made from: the code, the settings, the model."""
-    wanted = dataclasses.replace(settings, only_issue="")  # which issues are written is not the email
+    wanted = settings._replace(only_issue="")  # which issues are written is not the email
     return memo_key(code_digest(), repr(wanted), repr(model), feed)
 
 
@@ -83,7 +82,7 @@ def record(edition: EmailEdition, images: list[tuple[str, int]], eml: bytes | No
     """
     stat = written.stat() if written is not None else None
     return {
-        "edition": dataclasses.asdict(edition),
+        "edition": edition._asdict(),
         "images": images,
         "eml_sha256": hashlib.sha256(eml).hexdigest() if eml is not None else None,
         "eml_stat": [stat.st_size, stat.st_mtime_ns] if stat is not None else None,

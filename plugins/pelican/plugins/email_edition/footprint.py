@@ -11,7 +11,7 @@ figures are an estimate and are worded as one. No Pelican import here.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from plugin_core.email_link import TransferModel
 from plugin_core.swd import MODEL_NAME
@@ -20,8 +20,7 @@ from plugin_core.units import format_bytes, format_grams
 from .body import Image
 
 
-@dataclass(frozen=True)
-class EmailFootprint:
+class EmailFootprint(NamedTuple):
     """One copy of an issue's email, as built (before per-recipient headers)."""
 
     message_bytes: int  # the whole .eml as sent over SMTP (CRLF, quoted-printable)

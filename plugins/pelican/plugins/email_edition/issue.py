@@ -8,9 +8,8 @@ demos' results come from measured_demos' DemoBuild (plugin_core.demo_link).
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from markupsafe import Markup
 from plugin_core.contents import url_of
@@ -18,8 +17,7 @@ from plugin_core.demo_link import DemoResult
 from plugin_core.units import co2e_text, energy_text
 
 
-@dataclass(frozen=True)
-class DemoCost:
+class DemoCost(NamedTuple):
     """A demo's bill as the issue's receipt shows it."""
 
     script: str
@@ -41,8 +39,7 @@ class DemoCost:
         return co2e_text(self.co2e_grams)
 
 
-@dataclass(frozen=True)
-class Issue:
+class Issue(NamedTuple):
     slug: str
     title: str  # plain text
     number: int | None

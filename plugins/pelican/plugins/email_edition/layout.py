@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import css_inline
@@ -41,8 +41,7 @@ def keep_compiled_templates(folder: Path) -> None:
     _environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
 
-@dataclass(frozen=True)
-class Links:
+class Links(NamedTuple):
     """Addresses on the site that every email points to."""
 
     footprint: str

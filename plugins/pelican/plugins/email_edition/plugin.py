@@ -15,9 +15,8 @@ the plugins in any order.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from plugin_core import build as core
 from plugin_core import problems
@@ -32,8 +31,7 @@ logger = logging.getLogger(__name__)
 PLUGIN = "email_edition"
 
 
-@dataclass(frozen=True)
-class PublishedIssues:
+class PublishedIssues(NamedTuple):
     """The articles Pelican publishes in this run (its `articles`: no drafts, hidden or translations)."""
 
     articles: tuple[Any, ...]

@@ -13,18 +13,16 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 SENDING = "sending"
 SENT = "sent"
 FAILED = "failed"
 
 
-@dataclass(frozen=True)
-class LogState:
+class LogState(NamedTuple):
     sent: frozenset[str]  # lower-cased addresses
     uncertain: frozenset[str]  # 'sending' with no outcome: maybe delivered
     failed: frozenset[str]

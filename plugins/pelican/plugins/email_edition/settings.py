@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from plugin_core import settings as core_settings
@@ -70,8 +69,7 @@ class EmailSettingsError(Exception):
     """A setting of the email edition is wrong; the message says which and how to fix it."""
 
 
-@dataclass(frozen=True)
-class EmailSettings:
+class EmailSettings(NamedTuple):
     site_name: str
     site_url: str  # absolute, no trailing slash
     save_as: str

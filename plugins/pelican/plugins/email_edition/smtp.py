@@ -14,8 +14,8 @@ from __future__ import annotations
 import smtplib
 import ssl
 from collections.abc import Mapping
-from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import NamedTuple
 
 TRUE = {"1", "yes", "true", "on"}
 FALSE = {"0", "no", "false", "off"}
@@ -30,8 +30,7 @@ class SmtpUnavailableError(Exception):
     """The server cannot be reached, or refuses to let us send at all."""
 
 
-@dataclass(frozen=True)
-class SmtpConfig:
+class SmtpConfig(NamedTuple):
     host: str
     port: int
     user: str | None

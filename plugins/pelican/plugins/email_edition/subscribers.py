@@ -8,8 +8,8 @@ that cannot be read, is an error. No Pelican import here.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .settings import is_address
 
@@ -18,15 +18,13 @@ class SubscriberListError(Exception):
     """The list cannot be used at all; the message names the file and what to fix."""
 
 
-@dataclass(frozen=True)
-class Subscriber:
+class Subscriber(NamedTuple):
     email: str
     name: str
     line: int
 
 
-@dataclass(frozen=True)
-class Skipped:
+class Skipped(NamedTuple):
     """A row that was left out, and why: `path:line: reason`."""
 
     path: str

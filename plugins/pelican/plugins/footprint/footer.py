@@ -18,8 +18,8 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from html import escape
+from typing import NamedTuple
 
 from plugin_core.compression import encoded_size
 from plugin_core.swd import estimate
@@ -36,8 +36,7 @@ VIEW_SLOT = re.compile(r"(<!--footprint:view-->)(.*?)(<!--/footprint:view-->)", 
 WIDGET_SLOT = re.compile(r"(<!--footprint:widget-->)(.*?)(<!--/footprint:widget-->)", re.DOTALL)
 
 
-@dataclass(frozen=True)
-class Stamped:
+class Stamped(NamedTuple):
     html: bytes
     transfer: PageTransfer
     exact: bool  # False if the figures shown are one rounding step off
@@ -116,7 +115,7 @@ def stamp(
             view = view_text(transfer_of[text], grid_intensity, green_hosting_factor)
         page = with_stamp(html, text + padding(pad), view)
         data = page.encode("utf-8")
-        return page, replace(measured, html_raw_bytes=len(data), html_transfer_bytes=sizes(data))
+        return page, measured._replace(html_raw_bytes=len(data), html_transfer_bytes=sizes(data))
 
     transfer_of: dict[str, PageTransfer] = {}
 

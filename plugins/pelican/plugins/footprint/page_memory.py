@@ -22,7 +22,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from plugin_core.compression import GZIP, GZIP_LEVEL, encoded_size
 from plugin_core.publishing import write_chunks_atomically
@@ -57,8 +57,7 @@ def memory_file(cache_path: Path | None, output: Path) -> Path | None:
     return cache_path / f"pages-{digest(str(output).encode('utf-8'))[:16]}.json"
 
 
-@dataclass(frozen=True)
-class FinishedPage:
+class FinishedPage(NamedTuple):
     """A page as the footprint left it in the output folder."""
 
     rendered: str  # digest of the page as Pelican rendered it

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html as html_lib
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from plugin_core.publishing import write_atomically
 
@@ -102,7 +102,7 @@ class PagePass:
         if measured.resources != finished.resources:
             return None
         self.memory.keep(path)
-        transfer = replace(measured, html_raw_bytes=finished.html_raw_bytes)
+        transfer = measured._replace(html_raw_bytes=finished.html_raw_bytes)
         return self.title(raw_title, path), transfer
 
     def _restored(self, data: bytes, path: str, finished: FinishedPage) -> bytes:

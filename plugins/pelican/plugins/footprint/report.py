@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from plugin_core.compression import file_transfer_size
 from plugin_core.demo_link import EnergyReading
@@ -51,8 +50,7 @@ RUNTIME_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class PageEntry:
+class PageEntry(NamedTuple):
     """A written page: where it is, what it is called, what it weighs."""
 
     path: str

@@ -7,9 +7,8 @@ content error naming the setting (plugin_core.settings).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from plugin_core import carbon as core_carbon
 from plugin_core import settings as core_settings
@@ -41,8 +40,7 @@ SETTINGS = (
 )
 
 
-@dataclass(frozen=True)
-class FootprintSettings:
+class FootprintSettings(NamedTuple):
     grid_intensity: float
     grid_intensity_source: str
     green_hosting_factor: float

@@ -19,6 +19,7 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from plugin_core.compression import encoded_size, file_transfer_size
@@ -55,24 +56,21 @@ JS_STATIC_IMPORT = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(NamedTuple):
     """A URL the browser loads, and why (stylesheet, script, image...)."""
 
     url: str
     kind: str
 
 
-@dataclass(frozen=True)
-class Resource:
+class Resource(NamedTuple):
     path: str  # relative to the output folder, POSIX
     kind: str
     raw_bytes: int
     transfer_bytes: int
 
 
-@dataclass(frozen=True)
-class PageTransfer:
+class PageTransfer(NamedTuple):
     path: str  # the HTML file, relative to the output folder
     html_raw_bytes: int
     html_transfer_bytes: int

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from plugin_core.carbon import CarbonSettings
 from plugin_core.demo_link import DemoFailure, DemoResult, EnergyReading, WorkerInfo
@@ -80,8 +80,7 @@ class DemoRun:
         return max(values) if values else None
 
 
-@dataclass(frozen=True)
-class BatchReport:
+class BatchReport(NamedTuple):
     runs: dict[tuple[str, str], DemoRun]
     ran: int
     cached: int

@@ -25,10 +25,10 @@ import os
 import re
 import shutil
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from plugin_core.publishing import sha256_file
 
@@ -116,8 +116,7 @@ def changed_packages(recorded: dict[str, str]) -> list[str]:
     ]
 
 
-@dataclass(frozen=True)
-class CacheEntry:
+class CacheEntry(NamedTuple):
     folder: Path
     record: DemoRecord
     copy: Path | None = None  # where load() copied the checked files, if asked

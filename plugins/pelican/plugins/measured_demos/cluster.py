@@ -128,7 +128,7 @@ def receive(run: DemoRun, result: RemoteResult, settings: DemoSettings) -> None:
     outcome = result.outcome
     failure = outcome.failure
     if failure is not None:
-        failure = replace(failure, message=here(failure.message), traceback=here(failure.traceback))
+        failure = failure._replace(message=here(failure.message), traceback=here(failure.traceback))
     run.outcome = replace(
         outcome,
         stdout=here(outcome.stdout),
@@ -141,7 +141,7 @@ def receive(run: DemoRun, result: RemoteResult, settings: DemoSettings) -> None:
     run.ran = True
     run.interval = (outcome.started_at, outcome.started_at + outcome.wall_seconds)
     run.packages = result.packages
-    run.worker = replace(result.worker, differences=differences(result.worker, result.packages))
+    run.worker = result.worker._replace(differences=differences(result.worker, result.packages))
     for problem in result.problems:
         problems.report("settings", None, f"Dask worker {result.worker.name}: {problem}")
     if run.worker.differences:

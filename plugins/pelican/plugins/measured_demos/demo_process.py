@@ -24,8 +24,8 @@ import sys
 import threading
 import time
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .child import EXIT_OUT_OF_MEMORY
 from .results import DemoFailure, RunOutcome
@@ -53,8 +53,7 @@ THREAD_VARIABLES = (
 )
 
 
-@dataclass(frozen=True)
-class RunRequest:
+class RunRequest(NamedTuple):
     script: Path  # absolute path of the demo
     cwd: Path  # working directory: the project root
     timeout: float = 120.0

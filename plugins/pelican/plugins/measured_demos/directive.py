@@ -18,7 +18,6 @@ even a post that Pelican took from its own content cache still finds its demo.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict
 from pathlib import Path
 
 from markdown import Markdown
@@ -65,7 +64,7 @@ def make_handler(root: Callable[[], Path]) -> Callable[[Block, Markdown], str]:
     """The `::: demo` handler; paths are relative to `root()`, the project folder of this build."""
 
     def handle(block: Block, md: Markdown) -> str:
-        return placeholders.encode(KIND, asdict(parse_request(block, root())))
+        return placeholders.encode(KIND, parse_request(block, root())._asdict())
 
     return handle
 

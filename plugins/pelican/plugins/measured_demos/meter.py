@@ -22,9 +22,8 @@ import re
 import resource
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from plugin_core.demo_link import EnergyReading
 
@@ -58,8 +57,7 @@ EXCLUDED = (
 )
 
 
-@dataclass(frozen=True)
-class MeterConfig:
+class MeterConfig(NamedTuple):
     watts_per_core: float | None = None  # None: look the CPU up, else the default
     watts_per_gb: float = DEFAULT_WATTS_PER_GB
     powercap: Path = POWERCAP
@@ -102,8 +100,7 @@ def describe_machine(model: str | None = None) -> str:
 # --- RAPL -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RaplDomain:
+class RaplDomain(NamedTuple):
     path: Path
     name: str
     max_range_uj: int
@@ -171,8 +168,7 @@ class NvmlCounters:
 # --- the meter ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MeterToken:
+class MeterToken(NamedTuple):
     wall: float
     rapl_uj: tuple[int, ...]
     gpu_mj: tuple[int, ...]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +46,10 @@ def add_demo_directive(pelican: Any) -> None:
 
 def read_settings(build: Build) -> None:
     region = build.find(CoreSettings).carbon.intensity.region
-    settings = replace(DemoSettings.from_settings(build.settings), region=region)
+    settings = DemoSettings.from_settings(build.settings)._replace(region=region)
     build.publish(settings)
     # The build's own energy; Pelican imports no GPU framework, so NVML is not opened.
-    build.publish(BuildEnergy(ProcessMeter(replace(settings.meter, use_nvml=False)).stop))
+    build.publish(BuildEnergy(ProcessMeter(settings.meter._replace(use_nvml=False)).stop))
 
 
 def run_demos(build: Build, generators: list[Any]) -> None:
@@ -62,12 +61,12 @@ def run_demos(build: Build, generators: list[Any]) -> None:
     read = [r.script for r in requests] + [data for r in requests for data in r.data]
     watch(build, *(settings.root / path for path in read))
     if not requests:
-        build.publish(DemoBuild())
+        build.publish(DemoBuild(by_script={}))
         return
     if problems.reported() and settings.prune:
         # A post whose directive has a typo asked for no demo: its entry must survive the fix.
         logger.info("measured_demos: cache not pruned: this build has content errors")
-        settings = replace(settings, prune=False)
+        settings = settings._replace(prune=False)
     try:
         report = run_batch(requests, settings, lambda: EnergyMeter(settings.meter))
     except DemosInterrupted as interrupted:
@@ -144,7 +143,7 @@ def _render(
 
 def _trimmed(failure: DemoFailure, root: Path) -> DemoFailure:
     """Paths relative to the project: a page must not show the build machine's folders."""
-    return replace(failure, traceback=failure.traceback.replace(str(root) + "/", ""))
+    return failure._replace(traceback=failure.traceback.replace(str(root) + "/", ""))
 
 
 def failure_message(script: str, failure: Any, root: Path) -> str:

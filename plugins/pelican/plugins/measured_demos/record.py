@@ -23,7 +23,7 @@ SCHEMA = 2
 READABLE_SCHEMAS = (1, 2)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True)  # not a NamedTuple: `files` defaults to a fresh dict
 class DemoRecord:
     script: str  # relative to the project root, e.g. demos/x.py
     key: str  # cache key: hash of script, data, Python and options

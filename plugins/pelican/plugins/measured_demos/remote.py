@@ -20,9 +20,10 @@ import os
 import socket
 import sys
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from plugin_core.carbon import CarbonIntensity, intensity
 from plugin_core.demo_link import EnergyReading, WorkerInfo
@@ -37,8 +38,7 @@ WATTS_VARIABLE = "CPU_WATTS_PER_CORE"
 FIGURE_FORMATS = ("svg",)  # what child.py writes
 
 
-@dataclass(frozen=True)
-class RemoteJob:
+class RemoteJob(NamedTuple):
     script: str  # relative to the project root, e.g. demos/x.py
     files: dict[str, bytes]  # the script and its data files, by relative path
     timeout: float
@@ -50,8 +50,7 @@ class RemoteJob:
     watts_per_gb: float
 
 
-@dataclass(frozen=True)
-class RemoteResult:
+class RemoteResult(NamedTuple):
     outcome: RunOutcome  # figures and artifacts hold bare names: the files are below
     figures: tuple[tuple[str, bytes], ...]
     artifacts: tuple[tuple[str, bytes], ...]
@@ -104,7 +103,7 @@ def run_remote(job: RemoteJob) -> RemoteResult:
         ),
         figures=figures,
         artifacts=artifacts,
-        reading=replace(reading, hardware=f"{reading.hardware} (host {socket.gethostname()})"),
+        reading=reading._replace(hardware=f"{reading.hardware} (host {socket.gethostname()})"),
         worker=WorkerInfo(
             name=name or address or socket.gethostname(),
             address=address,

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from plugin_core.demo_link import DemoFailure
 
 FIGURE_FORMATS = ("svg", "png")  # the first is the default
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True)  # not a NamedTuple: `artifacts` defaults to a fresh dict
 class RunOutcome:
     """What one demo process did, as seen from outside it (runner.run_demo)."""
 
@@ -39,8 +40,7 @@ class RunOutcome:
         return self.failure is None
 
 
-@dataclass(frozen=True)
-class DemoRequest:
+class DemoRequest(NamedTuple):
     """One `::: demo` block as the author wrote it (paths relative to the project root)."""
 
     script: str

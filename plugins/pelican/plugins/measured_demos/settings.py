@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from plugin_core import settings as core_settings
 from plugin_core.settings import Setting, flag, number, optional, path, text, text_list
@@ -39,8 +38,7 @@ SETTINGS = (
 )
 
 
-@dataclass(frozen=True)
-class DemoSettings:
+class DemoSettings(NamedTuple):
     root: Path
     cache_path: Path
     output_path: Path

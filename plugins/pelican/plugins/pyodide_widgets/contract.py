@@ -9,10 +9,9 @@ The README ("The widget contract") documents the same rules.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from numbers import Real
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
 INPUT_KINDS = ("grid", "sliders")
 GRID_DEFAULTS = {"label": "Drawing grid"}
@@ -23,8 +22,7 @@ class ContractError(Exception):
     """A widget module does not keep the contract; the message says how to fix it."""
 
 
-@dataclass(frozen=True)
-class CheckedWidget:
+class CheckedWidget(NamedTuple):
     """A widget's module with its INPUT completed by the defaults, and its build-time result."""
 
     title: str

@@ -14,8 +14,8 @@ holding its options; the plugin fills it in its content step.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from markdown import Markdown
 from plugin_core import placeholders
@@ -37,8 +37,7 @@ SCHEMA = {"model": as_text, "caption": as_text, "artifact": as_text, "runtime": 
 DEFAULT_ARTIFACT = "weights.json"
 
 
-@dataclass(frozen=True)
-class WidgetRequest:
+class WidgetRequest(NamedTuple):
     """What an author asked for, with where they asked it (for error messages)."""
 
     name: str
@@ -50,7 +49,7 @@ class WidgetRequest:
     runtime: str = ""  # "" until the site's default (WIDGETS_RUNTIME) is applied
 
     def placeholder(self) -> str:
-        return placeholders.encode(KIND, asdict(self))
+        return placeholders.encode(KIND, self._asdict())
 
 
 def check_block(block: Block, widgets_path: Path) -> WidgetRequest:

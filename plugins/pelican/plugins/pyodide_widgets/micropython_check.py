@@ -16,8 +16,8 @@ import json
 import math
 import re
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from plugin_core.memo import Memo
 from plugin_core.memo import key as memo_key
@@ -71,8 +71,7 @@ class MicroPythonCheckError(Exception):
     """The widget does not run on MicroPython, or its result differs from CPython's."""
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """What MicroPython computed for the sample input."""
 
     result: object

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from plugin_core.publishing import publish_file
 
@@ -32,8 +32,7 @@ class MicroPythonMissingError(Exception):
     """npm's MicroPython package is not installed where the plugin looks for it."""
 
 
-@dataclass(frozen=True)
-class MicroPythonRuntime:
+class MicroPythonRuntime(NamedTuple):
     """The installed npm package: where it is and which version."""
 
     source_dir: Path
@@ -50,8 +49,7 @@ class MicroPythonRuntime:
         return self.source_dir / "micropython.mjs"
 
 
-@dataclass(frozen=True)
-class PublishedMicroPython:
+class PublishedMicroPython(NamedTuple):
     """What was written: the runtime and the size of each file and twin."""
 
     runtime: MicroPythonRuntime

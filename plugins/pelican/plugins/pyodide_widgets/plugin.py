@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pelican import signals
 from pelican.plugins.footprint.settings import FootprintSettings
@@ -78,8 +78,7 @@ def model_weights(request: WidgetRequest, demos: DemoBuild) -> Path:
     return Path(path)
 
 
-@dataclass(frozen=True)
-class PreparedWidget:
+class PreparedWidget(NamedTuple):
     """A widget that keeps the contract, with the files the browser fetches for it."""
 
     checked: CheckedWidget
@@ -367,7 +366,7 @@ def build_widgets(build: Build, generators) -> None:
         for content in contents:
             for payload in placeholders.find(KIND, content._content):
                 problems.report(payload["source_path"], payload["line"], str(error))
-        demos = DemoBuild()
+        demos = DemoBuild(by_script={})
     footprint = build.find(FootprintSettings)
     encoding = footprint.encoding if footprint else BROTLI
     output = Path(generators[0].settings["OUTPUT_PATH"])

@@ -12,8 +12,8 @@ feeds and emails replace the live part with a link
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from html import escape
+from typing import NamedTuple
 
 from plugin_core.feed_html import LIVE_END, LIVE_START
 
@@ -22,8 +22,7 @@ BUILD_LABEL = "Computed when this page was built, for the sample input:"
 SHADES = "·░▒▓█"
 
 
-@dataclass(frozen=True)
-class WidgetView:
+class WidgetView(NamedTuple):
     """Everything the HTML of one widget shows; built by the plugin, rendered here."""
 
     dom_id: str

@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from plugin_core.publishing import publish_file
 
@@ -29,8 +29,7 @@ class RuntimeMissingError(Exception):
     """npm's pyodide package is not installed where the plugin looks for it."""
 
 
-@dataclass(frozen=True)
-class Runtime:
+class Runtime(NamedTuple):
     """The installed npm package: where it is and which version."""
 
     source_dir: Path
@@ -42,8 +41,7 @@ class Runtime:
         return f"{RUNTIME_FOLDER}/{self.version}/"
 
 
-@dataclass(frozen=True)
-class PublishedRuntime:
+class PublishedRuntime(NamedTuple):
     """What was written: the folder and the size of each file and twin."""
 
     runtime: Runtime

@@ -6,9 +6,8 @@ A bad value is a content error naming the setting (plugin_core.settings).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from plugin_core import settings as core_settings
 from plugin_core.settings import Setting, flag, number, one_of, optional, path, text, text_list
@@ -47,8 +46,7 @@ def _settings(project_root: Path) -> tuple[Setting, ...]:
     )
 
 
-@dataclass(frozen=True)
-class WidgetSettings:
+class WidgetSettings(NamedTuple):
     base_url: str | None
     packages: tuple[str, ...]
     load_timeout: float

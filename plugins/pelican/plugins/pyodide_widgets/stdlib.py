@@ -21,8 +21,8 @@ import json
 import logging
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from plugin_core.publishing import remembered_sha256, write_atomically
 
@@ -39,8 +39,7 @@ class StdlibError(Exception):
     """The trimmed standard library could not be made; the message says why."""
 
 
-@dataclass(frozen=True)
-class TracedWidget:
+class TracedWidget(NamedTuple):
     """One widget as the trace runs it: its code, its weights and its sample input."""
 
     name: str
@@ -55,7 +54,7 @@ def cache_key(runtime: Runtime, widgets: list[TracedWidget], cache_dir: Path) ->
         digest.update(part.encode())
     # The 2.5 MB library is hashed again only when it changed (a note in cache_dir).
     digest.update(remembered_sha256(runtime.source_dir / "python_stdlib.zip", cache_dir).encode())
-    digest.update(json.dumps([vars(w) for w in sorted(widgets, key=lambda w: w.name)]).encode())
+    digest.update(json.dumps([w._asdict() for w in sorted(widgets, key=lambda w: w.name)]).encode())
     return digest.hexdigest()[:16]
 
 

@@ -7,8 +7,8 @@ escaping on top, done here: a title with `&` or `%` must not break LaTeX.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 BIBTEX_SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -25,8 +25,7 @@ BIBTEX_SPECIAL = {
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
-@dataclass(frozen=True)
-class Citation:
+class Citation(NamedTuple):
     text: str
     bibtex: str
 

@@ -12,9 +12,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from pelican import signals
@@ -50,8 +49,7 @@ SETTINGS = (
 )
 
 
-@dataclass(frozen=True)
-class ReaderSettings:
+class ReaderSettings(NamedTuple):
     search: bool
     search_recent_pages: int
     toc_min_sections: int
@@ -59,8 +57,7 @@ class ReaderSettings:
     sitemap: bool
 
 
-@dataclass(frozen=True)
-class ProseFacts:
+class ProseFacts(NamedTuple):
     """Description and reading time of earlier builds' pages, by a hash of the page's HTML:
     reading prose takes an HTML parse of each issue, the costliest step of this plugin.
     The same file keeps what each rendered page is marked with (site_pages)."""

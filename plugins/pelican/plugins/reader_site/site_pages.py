@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from plugin_core.memo import Memo
 from plugin_core.memo import key as memo_key
@@ -24,8 +24,7 @@ NOINDEX = re.compile(rb"""<meta\s+name=["']robots["']\s+content=["'][^"']*noinde
 SKIPPED_FOLDERS = ("pagefind/", "pyodide/", "widgets/", "demos/", "theme/")
 
 
-@dataclass(frozen=True)
-class SitePage:
+class SitePage(NamedTuple):
     path: str  # output-relative, POSIX
     identity: str  # digest of its rendering, or of the file
     searchable: bool  # marked with data-pagefind-body: what Pagefind indexes

@@ -12,8 +12,8 @@ from __future__ import annotations
 import html
 import math
 import re
-from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import NamedTuple
 
 from markupsafe import Markup
 
@@ -28,8 +28,7 @@ HEADING = re.compile(r"<h([2-4])\b([^>]*)\bid=\"([^\"]+)\"([^>]*)>(.*?)</h\1>", 
 TAG = re.compile(r"<[^>]+>")
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     level: int
     anchor: str
     title: str  # plain text
