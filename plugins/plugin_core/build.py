@@ -16,6 +16,7 @@ and in the shared context, for `content_written` receivers.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -109,7 +110,14 @@ def on_finish(order: Step, plugin: str, step: Callable[[Build, Any], None]) -> N
 
 
 def _start(pelican: Any) -> None:
-    """A new run (also each autoreload run): fresh problems, fresh build, settings checked."""
+    """A new run (also each autoreload run): fresh problems, fresh build, settings checked.
+
+    Everything alive now (Pelican, its libraries, the plugins' modules) lives until the
+    run ends, so the garbage collector is told to leave it out of its full collections
+    until `_finish`: at 6 issues the plugins' allocations tip Pelican into one full
+    collection of the whole heap, 17-20 ms, a fifth of what the plugins add.
+    """
+    gc.freeze()
     problems.clear()
     source_errors.clear()
     build = Build(pelican.settings)
@@ -134,12 +142,14 @@ def _content(generators: list[Any]) -> None:
 def _finish(pelican: Any) -> None:
     build = pelican.settings.get(BUILD_KEY)
     if build is None:
+        gc.unfreeze()
         return
     try:
         for key in sorted(_finish_steps):
             _finish_steps[key](build, pelican)
     finally:
         pelican.settings.pop(BUILD_KEY, None)
+        gc.unfreeze()  # what the run made is collectable again (autoreload runs many in one process)
     problems.raise_if_any(build.on_error)
 
 

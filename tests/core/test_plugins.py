@@ -212,3 +212,32 @@ def test_a_contents_url_is_worked_out_once_and_not_kept_past_its_object():
     del first, second
     gc.collect()
     assert not any(type(content) is Content for content in list(_URLS))
+
+
+FREEZE_PROBE = """\
+import atexit, gc, sys
+from pelican import main, signals
+
+during = []
+signals.article_generator_finalized.connect(lambda _: during.append(gc.get_freeze_count()), weak=False)
+atexit.register(lambda: print(f"frozen during {during[0]}, after {gc.get_freeze_count()}"))
+main(sys.argv[1:])
+"""
+
+
+def test_the_build_keeps_what_outlives_it_out_of_full_collections_and_lets_go_at_the_end(tmp_path):
+    """gc.freeze at the start of a run (a full collection then skips Pelican and its
+    libraries), gc.unfreeze at its end, also when the build fails on a content error."""
+    broken = PLAIN_ISSUE + "\n::: demmo demos/x.py\n:::\n"
+    for name, post, succeeds in (("ok", PLAIN_ISSUE, True), ("broken", broken, False)):
+        content = write_site(tmp_path / name, {"issues/plain.md": post})
+        extra = {"PLUGINS": ALL_PLUGINS, "DEMOS_ROOT": str(PROJECT),
+                 "DEMOS_CACHE_PATH": str(tmp_path / name / "_demo_cache")}
+        command = [sys.executable, "-c", FREEZE_PROBE, str(content), "-o", str(tmp_path / name / "output"),
+                   "-s", str(PROJECT / "pelicanconf.py"),
+                   "-e", *(f"{key}={json.dumps(value)}" for key, value in extra.items())]
+        result = subprocess.run(command, cwd=PROJECT, capture_output=True, text=True, timeout=300)
+        assert (result.returncode == 0) is succeeds, log_of(result)
+        during, after = (int(n) for n in result.stdout.split("frozen during ")[1].split(", after "))
+        assert during > 10_000  # Pelican, Markdown, Jinja and the plugins, at least
+        assert after == 0
