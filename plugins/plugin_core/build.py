@@ -141,10 +141,9 @@ def _content(generators: list[Any]) -> None:
 
 def _finish(pelican: Any) -> None:
     build = pelican.settings.get(BUILD_KEY)
-    if build is None:
-        gc.unfreeze()
-        return
     try:
+        if build is None:
+            return
         for key in sorted(_finish_steps):
             _finish_steps[key](build, pelican)
     finally:
