@@ -50,7 +50,7 @@ def write_all(articles: Sequence[Any], settings: EmailSettings, model: TransferM
             target = output / settings.save_as.format(slug=article.slug)
         entry = edition_key(issue, shared, settings.site_url, output)
         edition = cached_edition(memo, entry, output, target)
-        memo.get(footer_entry(article.slug))  # kept for the day this issue is edited
+        memo.keep(footer_entry(article.slug))  # for the day this issue is edited
         if edition is None:
             edition = _build(article, issue, settings, model, feed, output, target, memo, entry)
             built += 1
