@@ -96,6 +96,16 @@ def test_missing_package_says_how_to_install_it(fake_package):
 def test_trimmed_lock_keeps_info_and_no_packages(fake_package):
     lock = runtime.trimmed_lock(runtime.find_runtime(fake_package))
     assert lock == {"info": {"python": "3.14.2", "abi_version": "x"}, "packages": {}}
+    # Only `info` is parsed when it comes first; a lock laid out otherwise is read whole.
+    other = {"packages": {"info": {"name": "not the info"}}, "info": {"python": "3.14.2"}}
+    (fake_package / "pyodide-lock.json").write_text(json.dumps(other, indent=1))
+    assert runtime.trimmed_lock(runtime.find_runtime(fake_package))["info"] == {"python": "3.14.2"}
+
+
+def test_the_real_lock_trims_to_what_a_whole_parse_gives():
+    found = runtime.find_runtime(PROJECT / "node_modules" / "pyodide")
+    whole = json.loads((found.source_dir / "pyodide-lock.json").read_text())
+    assert runtime.trimmed_lock(found) == {"info": whole["info"], "packages": {}}
 
 
 def test_npm_package_is_pinned_to_the_version_the_lock_names():
