@@ -15,7 +15,8 @@ With `--before DIR` (another checkout, e.g. `git worktree add /tmp/before <commi
 the plugins of DIR/plugins are timed too, interleaved with the others: a change is
 measured against the code before it, on the same machine at the same time (runs an
 hour apart on this VM differed by 8% in plain Pelican alone). They run with this
-checkout's settings, theme and PLUGINS list.
+checkout's settings, theme and PLUGINS list, on their own copy of the content, so
+that each keeps its own memos in .cache/.
 
 Every build is a fresh `pelican` process writing over its own previous output,
 as `make html` does; variants are interleaved so load from other users of the
@@ -132,30 +133,36 @@ def summary(samples: list[Sample]) -> dict[str, float]:
 
 
 def measure(content: Path, work: Path, variants: dict[str, list[str]], runs: int, cache: Path,
-            edit: Path | None = None, extra: dict | None = None,
-            environments: dict[str, dict[str, str]] | None = None) -> dict[str, list[Sample]]:
-    """Interleaved rebuilds of each variant (one warm-up each first). With `edit`, that
-    issue's text changes before every round, so each build sees one edited issue.
-    `environments` gives a variant its own environment (the `before` plugins)."""
+            edit: str | None = None, extra: dict | None = None,
+            environments: dict[str, dict[str, str]] | None = None,
+            contents: dict[str, Path] | None = None,
+            settings_for: dict[str, dict] | None = None) -> dict[str, list[Sample]]:
+    """Interleaved rebuilds of each variant (one warm-up each first). With `edit` (a path
+    in the content folder), that issue's text changes before every round, so each build
+    sees one edited issue. `environments` gives a variant its own environment and
+    `contents` its own copy of the content and `settings_for` its own settings (the
+    `before` plugins: see main)."""
     environments = environments or {}
+    contents = {name: (contents or {}).get(name, content) for name in variants}
     samples: dict[str, list[Sample]] = {name: [] for name in variants}
     settings = {name: {"PLUGINS": plugins, "DEMOS_ROOT": str(PROJECT), "DEMOS_CACHE_PATH": str(cache),
-                       "DEMOS_PRUNE": False, **(extra or {})}
+                       "DEMOS_PRUNE": False, **(extra or {}), **(settings_for or {}).get(name, {})}
                 for name, plugins in variants.items()}
     for name, plugins in variants.items():  # warm-up: outputs exist, caches are filled
-        build(content, work / name, settings[name], "measured_demos" in plugins,
+        build(contents[name], work / name, settings[name], "measured_demos" in plugins,
               environments.get(name, BUILD_ENVIRONMENT))
-    original = edit.read_text("utf-8") if edit else ""
+    edited = sorted({folder / edit for folder in contents.values()}) if edit else []
+    originals = {path: path.read_text("utf-8") for path in edited}
     for run in range(runs):
-        if edit:
-            edit.write_text(original + f"\n\nEdited for round {run}.\n", "utf-8")
+        for path, original in originals.items():
+            path.write_text(original + f"\n\nEdited for round {run}.\n", "utf-8")
         order = list(variants) if run % 2 == 0 else list(reversed(variants))
         for name in order:
             cached = "measured_demos" in variants[name]
-            samples[name].append(build(content, work / name, settings[name], cached,
+            samples[name].append(build(contents[name], work / name, settings[name], cached,
                                        environments.get(name, BUILD_ENVIRONMENT)))
-    if edit:
-        edit.write_text(original, "utf-8")
+    for path, original in originals.items():
+        path.write_text(original, "utf-8")
     return samples
 
 
@@ -232,16 +239,29 @@ def main() -> None:
             work = scratch / f"site-{size}"
             content = make_site(work, max(size - 6, 0))
             variants = {"plain": [], "all": PLUGINS} | ({"before": PLUGINS} if args.before else {})
-            warm = measure(content, work, variants, runs, cache, environments=environments)
+            contents, settings_for = {}, {}
+            if args.before:
+                # The plugins keep memos in .cache/ beside the content folder, and the widgets
+                # theirs with the runtime's compressed copies: code that writes them in another
+                # layout must not share them, or both would redo work on every build.
+                own = work / "before-site"
+                contents["before"] = own / "content"
+                shutil.copytree(content, contents["before"])
+                if (PROJECT / ".cache" / "pyodide_widgets").is_dir():  # the copies made by make html
+                    shutil.copytree(PROJECT / ".cache" / "pyodide_widgets", own / "widgets-cache")
+                settings_for["before"] = {"PYODIDE_COMPRESS_CACHE": str(own / "widgets-cache")}
+            warm = measure(content, work, variants, runs, cache, environments=environments,
+                           contents=contents, settings_for=settings_for)
             print(f"{size} issues ({count_pages(work / 'all')} HTML pages with plugins, "
                   f"{count_pages(work / 'plain')} plain), {runs} interleaved rounds, medians (min-max):")
             row = print_pair("warm rebuild", warm)
             edited = None
             if not args.no_edit:
-                edit = content / "issues" / "03-small-models.md"
                 edited = print_pair("rebuild after editing one issue",
-                                    measure(content, work, variants, runs, cache, edit=edit,
-                                            environments=environments))
+                                    measure(content, work, variants, runs, cache,
+                                            edit="issues/03-small-models.md",
+                                            environments=environments, contents=contents,
+                                            settings_for=settings_for))
             if index == 0 and not args.no_plugins_table:
                 plugin_costs(content, work, runs, cache)
             table.append((size, row, edited))
