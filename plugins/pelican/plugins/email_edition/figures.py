@@ -13,8 +13,6 @@ import logging
 import os
 from pathlib import Path
 
-import resvg_py
-
 logger = logging.getLogger(__name__)
 
 CSS_DPI = 96  # SVG sizes in pt are converted at 96 px per inch, as browsers do
@@ -42,6 +40,8 @@ def make_png(svg: Path, scale: float = 2.0) -> Path:
     target = png_path(svg)
     if target.exists() and target.stat().st_mtime_ns >= svg.stat().st_mtime_ns:
         return target
+    import resvg_py  # 0.9 MB of native code, loaded only when a figure is drawn
+
     fonts = _font_dirs()
     try:
         data = resvg_py.svg_to_bytes(
