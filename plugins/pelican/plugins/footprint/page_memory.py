@@ -115,6 +115,7 @@ class PageMemory:
                         for path, entry in old["finished"].items()}
         except (KeyError, TypeError, ValueError, IndexError):
             return
+        del old["finished"], old["resources"], old["shapes"]  # held as FinishedPage from here on
         self._old, self._old_finished = old, finished
         self.own_row = old.get("own_row")
         self.context = str(old.get("context", ""))
