@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from email import policy
 from email.parser import BytesParser
@@ -80,9 +81,13 @@ def test_a_rebuild_builds_only_the_emails_that_changed(tmp_path):
     assert first.returncode == 0, log_of(first)
     before, report = emails_of(output), (output / "footprint.json").read_text()
 
+    footers = list((tmp_path / ".cache" / "email_edition").glob("footers-*.json"))
+    assert len(footers) == 1 and len(footers[0].read_text().splitlines()) == 3  # a header, 2 issues
+    os.utime(footers[0], ns=(0, 0))
     again = build_site(output, content, env={"SITEURL": SITEURL})
     assert again.returncode == 0, log_of(again)
     assert "2 unchanged email(s) kept, 0 built" in log_of(again)
+    assert footers[0].stat().st_mtime_ns == 0  # a build that builds no email leaves it alone
     assert emails_of(output) == before  # not written again
     assert json.loads((output / "footprint.json").read_text())["emails"] == json.loads(report)["emails"]
 

@@ -11,8 +11,13 @@ package's code and templates. An entry is used only while what it wrote is
 still there: the PNG copies of its figures and, when the email is written, the
 `.eml` byte for byte. Errors are never kept: a figure that cannot be drawn or
 an HTML part over budget is reported on every build. The footer sentence of each
-issue's latest email is kept too, by slug: an edited issue's footer usually says
-what it said before, so that sentence is the first one tried.
+issue's latest email is kept too, by slug, in a memo of its own that only a
+build that builds an email reads: an edited issue's footer usually says what it
+said before, so that sentence is the first one tried.
+
+An entry holds the email's figures as a list, without the page's title and URL
+(the issue gives them, and they are part of its key): at 1,000 issues the memo is
+held whole while emails are checked, at the build's highest point of memory.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from .site_files import local_file
 PACKAGE = Path(__file__).parent
 CORE = PACKAGE.parents[2] / "plugin_core"  # plugins/pelican/plugins/email_edition -> plugins/plugin_core
 ISSUE_FIELDS_BUT_HTML = tuple(name for name in Issue._fields if name != "html")
+FIGURES_FROM = EmailEdition._fields.index("message_bytes")  # page_title and page_url come first
 IMAGE_SOURCE = re.compile(r"""<img\b[^>]*?\bsrc=["']([^"']+)["']""", re.IGNORECASE)
 
 
@@ -41,10 +47,11 @@ def code_digest() -> str:
     return source_digest((PACKAGE, CORE), frozenset({".py", ".html", ".txt", ".css"}))
 
 
-def memo_path(project_root: Path, output: Path) -> Path:
-    """One file per output folder, as the footprint's page memory: two sites keep their own."""
+def memo_path(project_root: Path, output: Path, kind: str = "editions") -> Path:
+    """One file of each `kind` ("editions", "footers") per output folder, as the footprint's
+    page memory: two sites keep their own."""
     name = hashlib.sha256(str(output.resolve()).encode("utf-8")).hexdigest()[:16]
-    return project_root / ".cache" / "email_edition" / f"editions-{name}.json"
+    return project_root / ".cache" / "email_edition" / f"{kind}-{name}.json"
 
 
 def shared_key(settings: EmailSettings, model: TransferModel, feed: str) -> str:
@@ -82,15 +89,17 @@ def record(edition: EmailEdition, images: list[tuple[str, int]], eml: bytes | No
     """
     stat = written.stat() if written is not None else None
     return {
-        "edition": edition._asdict(),
+        "figures": list(edition[FIGURES_FROM:]),  # what follows the page's title and URL
         "images": images,
         "eml_sha256": hashlib.sha256(eml).hexdigest() if eml is not None else None,
         "eml_stat": [stat.st_size, stat.st_mtime_ns] if stat is not None else None,
     }
 
 
-def cached_edition(memo: Memo, entry: str, output: Path, target: Path | None) -> EmailEdition | None:
-    """The kept edition under `entry`, if what it wrote is still in `output` as it was."""
+def cached_edition(memo: Memo, entry: str, output: Path, target: Path | None,
+                   page_title: str, page_url: str) -> EmailEdition | None:
+    """The kept edition under `entry`, if what it wrote is still in `output` as it was.
+    `page_title` and `page_url` are the issue's (the entry does not repeat them)."""
     kept = memo.get(entry)
     if not isinstance(kept, dict):
         return None
@@ -104,6 +113,9 @@ def cached_edition(memo: Memo, entry: str, output: Path, target: Path | None) ->
                 if written is None or hashlib.sha256(target.read_bytes()).hexdigest() != written:
                     return None
                 memo.put(entry, {**kept, "eml_stat": [stat.st_size, stat.st_mtime_ns]})  # same bytes
-        return EmailEdition(**kept["edition"])
+        figures = kept["figures"]
+        if len(figures) != len(EmailEdition._fields) - FIGURES_FROM:
+            return None
+        return EmailEdition(page_title, page_url, *figures)
     except (OSError, KeyError, TypeError, ValueError):
         return None  # gone, changed or unreadable: built again

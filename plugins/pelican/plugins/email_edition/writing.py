@@ -23,7 +23,7 @@ from plugin_core.publishing import write_atomically
 from plugin_core.units import format_bytes, format_grams
 
 from .edition_cache import cached_edition, edition_key, footer_entry, memo_path, record, shared_key
-from .issue import from_article, plain
+from .issue import from_article
 from .settings import EmailSettings
 from .site_files import local_file
 
@@ -40,32 +40,40 @@ def write_all(articles: Sequence[Any], settings: EmailSettings, model: TransferM
     selected = {id(article) for article in _selected(articles, settings)}
     feed = str(pelican_settings.get("FEED_ALL_ATOM") or pelican_settings.get("FEED_ALL_RSS") or "")
     results = _results_by_url(demos)
-    memo = Memo(memo_path(Path(pelican_settings.get("PATH", ".")).resolve().parent, output))
+    project_root = Path(pelican_settings.get("PATH", ".")).resolve().parent
+    memo = Memo(memo_path(project_root, output))
+    footers = None  # read only when an email is built: a warm rebuild need not hold it
     editions, built = [], 0
     shared = shared_key(settings, model, feed)
     for article in articles:
-        issue = from_article(article, settings.site_url, results.get(url_of(article), ()))
+        page_url = url_of(article)
+        issue = from_article(article, settings.site_url, results.get(page_url, ()))
         target = None
         if id(article) in selected and settings.save_as:
             target = output / settings.save_as.format(slug=article.slug)
         entry = edition_key(issue, shared, settings.site_url, output)
-        edition = cached_edition(memo, entry, output, target)
-        memo.keep(footer_entry(article.slug))  # for the day this issue is edited
+        edition = cached_edition(memo, entry, output, target, issue.title, page_url)
         if edition is None:
-            edition = _build(article, issue, settings, model, feed, output, target, memo, entry)
+            footers = footers or Memo(memo_path(project_root, output, "footers"))
+            edition = _build(article, issue, settings, model, feed, output, target, memo, entry, footers)
             built += 1
         if edition is not None:
             editions.append(edition)
             _check_budget(article, edition.html_bytes, settings)
     memo.save()
+    if footers is not None:
+        for article in articles:  # kept for the day each issue is edited; gone issues dropped
+            footers.keep(footer_entry(article.slug))
+        footers.save()
     if len(articles) - built:
         console.print(f"email_edition: {len(articles) - built} unchanged email(s) kept, {built} built")
     return tuple(editions)
 
 
 def _build(article: Any, issue: Any, settings: EmailSettings, model: TransferModel, feed: str,
-           output: Path, target: Path | None, memo: Memo, entry: str) -> EmailEdition | None:
-    """Build one issue's email, write it to `target` if given, and keep what it cost in `memo`."""
+           output: Path, target: Path | None, memo: Memo, entry: str, footers: Memo) -> EmailEdition | None:
+    """Build one issue's email, write it to `target` if given, and keep what it cost in `memo`
+    (its footer's sentence in `footers`)."""
     from .edition import build_edition  # bs4, css-inline and resvg
     from .figures import FigureError
     from .layout import keep_compiled_templates, site_links
@@ -73,17 +81,17 @@ def _build(article: Any, issue: Any, settings: EmailSettings, model: TransferMod
     with contextlib.suppress(OSError):  # a read-only cache folder only makes this slower
         keep_compiled_templates(memo.path.parent / "templates")
 
-    guess = memo.get(footer_entry(article.slug))
+    guess = footers.get(footer_entry(article.slug))
     try:
         edition = build_edition(issue, settings, site_links(settings, model.page_url, feed), output, model,
                                 guess if isinstance(guess, str) else None)
     except FigureError as error:
         problems.report(_relative(Path(article.source_path)), 1, str(error))
         return None
-    memo.put(footer_entry(article.slug), edition.sentence)
+    footers.put(footer_entry(article.slug), edition.sentence)
     footprint = edition.footprint
     result = EmailEdition(
-        page_title=plain(article.title),
+        page_title=issue.title,  # plain(article.title), as cached_edition is given
         page_url=url_of(article),
         message_bytes=footprint.message_bytes,
         html_bytes=footprint.html_bytes,
