@@ -39,6 +39,7 @@ from .pages import PagePass, PageRestoreError
 from .receipts import widget_cost, widget_text
 from .report import (
     PageEntry,
+    PageRow,
     build_energy_report,
     build_report,
     issues_with_weights,
@@ -142,23 +143,21 @@ def finish(
         # Most pages load the same few files: one dict each, and one list of them, not one per
         # page; and most have no URL to warn about: one empty list (0.3 MB at 1,000 issues).
         # Nothing changes a row once it is made: the report is only written and rendered.
-        resources = [shared.setdefault(tuple(r.items()), r) for r in row["resources"]]
-        row["resources"] = shared_lists.setdefault(tuple(map(id, resources)), resources)
-        row["third_party"] = row["third_party"] or no_urls
-        row["missing"] = row["missing"] or no_urls
-        rows.append(row)
+        resources = [shared.setdefault(tuple(r.items()), r) for r in row.resources]
+        rows.append(row._replace(resources=shared_lists.setdefault(tuple(map(id, resources)), resources),
+                                 third_party=row.third_party or no_urls, missing=row.missing or no_urls))
     if hasher is not None and hasher.renamed:
         logger.info("footprint: %d asset(s) given content-hashed names", len(hasher.renamed))
 
     build = _stop_meter(state, energy, carbon)
-    loaded = {resource["path"] for row in rows for resource in row["resources"]}
+    loaded = {resource["path"] for row in rows for resource in row.resources}
     runtime = runtime_report(output, settings, loaded)
     demos = state.demos
     emails_report = email_rows(emails)
     generated_at = datetime.now(UTC).isoformat(timespec="seconds")
     issues = issues_with_weights(state.issues, rows)  # the Footprint page itself is no issue
 
-    def report_for(page_rows: list[dict[str, Any]]) -> dict[str, Any]:
+    def report_for(page_rows: list[PageRow]) -> dict[str, Any]:
         return build_report(
             site_name=state.site_name,
             settings=settings,
@@ -215,8 +214,8 @@ def _context(settings: FootprintSettings, widget: str | None) -> str:
 
 def _own_page_fixed_point(
     generator: FootprintGenerator,
-    report_for: Callable[[list[dict[str, Any]]], dict[str, Any]],
-    rows: list[dict[str, Any]],
+    report_for: Callable[[list[PageRow]], dict[str, Any]],
+    rows: list[PageRow],
     pass_: PagePass,
 ) -> tuple[dict[str, Any], bytes]:
     """Render the Footprint page until the row it shows for itself is its real size.
@@ -233,19 +232,27 @@ def _own_page_fixed_point(
         return html, report_for(with_row(rows, row))
 
     # Start from the row the page had last time: an unchanged site settles in one render.
-    remembered = pass_.memory.own_row
-    first = report_for(with_row(rows, remembered) if remembered and remembered.get("path") == own else rows)
+    remembered = _remembered_row(pass_.memory.own_row)
+    first = report_for(with_row(rows, remembered) if remembered and remembered.path == own else rows)
     (html, report), exact = settle(
         lambda state: generator.render(state[1]), written, (b"", first),
         same=lambda new, old: new[1] == old[1],  # the same report renders the same page
     )
-    pass_.memory.own_row = next((row for row in report["pages"] if row["path"] == own), None)
+    pass_.memory.own_row = next((row._asdict() for row in report["pages"] if row.path == own), None)
     if not exact:
         logger.warning(
             "footprint: the Footprint page's own row did not settle; its own "
             "figures may be one rounding step off"
         )
     return report, html
+
+
+def _remembered_row(row: Any) -> PageRow | None:
+    """The Footprint page's row as the page memory kept it (a JSON object), if it still fits."""
+    try:
+        return PageRow(**row) if isinstance(row, dict) else None
+    except TypeError:  # kept by another version of the report
+        return None
 
 
 def _stop_meter(
@@ -261,16 +268,16 @@ def _stop_meter(
 
 def _warn_about(report: dict[str, Any]) -> None:
     for page in report["pages"]:
-        for url in page["third_party"]:
+        for url in page.third_party:
             logger.warning(
                 "footprint: %s loads %s from another site; self-host it "
                 "(the site promises no third-party requests)",
-                page["path"],
+                page.path,
                 url,
             )
-        for url in page["missing"]:
+        for url in page.missing:
             logger.warning(
                 "footprint: %s loads %s, which is not in the output; its weight is not counted",
-                page["path"],
+                page.path,
                 url,
             )

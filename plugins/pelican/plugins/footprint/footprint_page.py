@@ -98,9 +98,10 @@ def shown_on_page(report: dict[str, Any] | None, rows: int) -> dict[str, Any] | 
     shown["rows_in_all"] = {key: len(report.get(key) or ()) for key in ("issues", "pages", "emails")}
     if len(report.get("issues") or ()) > rows:
         shown["issues"] = report["issues"][-rows:]  # in publication order
-    for key, size in (("pages", "transfer_bytes"), ("emails", "message_bytes")):
-        if len(report.get(key) or ()) > rows:
-            shown[key] = sorted(report[key], key=lambda row, size=size: -row[size])[:rows]
+    if len(report.get("pages") or ()) > rows:
+        shown["pages"] = sorted(report["pages"], key=lambda row: -row.transfer_bytes)[:rows]
+    if len(report.get("emails") or ()) > rows:
+        shown["emails"] = sorted(report["emails"], key=lambda row: -row["message_bytes"])[:rows]
     return shown
 
 

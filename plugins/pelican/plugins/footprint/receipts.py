@@ -79,7 +79,7 @@ def widget_text(widget: WidgetCost) -> str:
 
 def complete(articles: Iterable[Any], report: dict[str, Any], cost: TransferCost) -> None:
     """Fill each receipt's view and widget figures from the final report."""
-    rows = {page["url"]: page for page in report["pages"]}
+    rows = {page.url: page for page in report["pages"]}
     widget = widget_cost(report, cost)
     for article in articles:
         receipt = getattr(article, "receipt", None)
@@ -87,6 +87,6 @@ def complete(articles: Iterable[Any], report: dict[str, Any], cost: TransferCost
             continue
         row = rows.get(url_of(article))
         if row is not None:
-            receipt.view = ViewCost(row["transfer_bytes"], row["co2e_grams_per_view"])
+            receipt.view = ViewCost(row.transfer_bytes, row.co2e_grams_per_view)
         if receipt.has_widgets:
             receipt.widget_download = widget
