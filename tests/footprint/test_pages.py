@@ -109,10 +109,14 @@ def test_each_output_folder_has_its_own_memory(tmp_path):
 def test_the_report_is_written_row_by_row_as_the_json_it_is():
     import json
 
-    from pelican.plugins.footprint.report import json_chunks
+    from pelican.plugins.footprint.report import PageRow, json_chunks
 
     row = {"url": "issues/é/", "transfer_bytes": 9_000, "resources": [{"path": "a.css"}]}
     report = {"schema": 3, "pages": [row] * 300, "issues": [row] * 200, "emails": [], "site": {"n": [1]}}
     chunks = list(json_chunks(report))
     assert b"".join(chunks) == json.dumps(report, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
     assert max(len(chunk) for chunk in chunks) < 2 * len(json.dumps(row).encode())  # no table held whole
+    # A page's row is a NamedTuple in the build, and an object in the file, not an array.
+    page = PageRow("a/", "a/", "A", 1, 2, 3, 4, 5, 6, 7, 8, 0.5, 0.25, [], [], [])
+    written = json.loads(b"".join(json_chunks({"pages": [page]})))
+    assert written == {"pages": [page._asdict()]} and written["pages"][0]["title"] == "A"
