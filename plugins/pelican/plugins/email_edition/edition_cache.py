@@ -113,9 +113,6 @@ def cached_edition(memo: Memo, entry: str, output: Path, target: Path | None,
                 if written is None or hashlib.sha256(target.read_bytes()).hexdigest() != written:
                     return None
                 memo.put(entry, {**kept, "eml_stat": [stat.st_size, stat.st_mtime_ns]})  # same bytes
-        figures = kept["figures"]
-        if len(figures) != len(EmailEdition._fields) - FIGURES_FROM:
-            return None
-        return EmailEdition(page_title, page_url, *figures)
+        return EmailEdition(page_title, page_url, *kept["figures"])  # TypeError if the count is off
     except (OSError, KeyError, TypeError, ValueError):
         return None  # gone, changed or unreadable: built again
