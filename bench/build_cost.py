@@ -33,6 +33,12 @@ Two things would flatter the plugins, and are ruled out:
   from the bytecode pip compiled at install while the plugins, installed in
   editable mode, would be compiled from source on every build. The builds run
   with bytecode caching on, as Python's default is, so both load compiled code.
+
+One thing the plugins do speeds up Pelican's own work: they keep the theme's
+compiled templates between builds (`plugin_core.template_cache`), which plain
+Pelican does not do unless its settings ask for it. So a third variant, plain
+Pelican given the same template cache in its settings ("plain + cache"), is
+timed too, and the ratio to it is printed: what the plugins' own work costs.
 """
 
 from __future__ import annotations
@@ -98,10 +104,10 @@ def make_site(root: Path, generated: int) -> Path:
 
 
 def build(content: Path, output: Path, overrides: dict, check_cached: bool,
-          environment: dict[str, str] = BUILD_ENVIRONMENT) -> Sample:
+          environment: dict[str, str] = BUILD_ENVIRONMENT, settings_file: Path | None = None) -> Sample:
     """One fresh `pelican` process: its CPU time (with its children), wall time, max RSS."""
     command = [sys.executable, "-m", "pelican", str(content), "-o", str(output)]
-    command += ["-s", str(PROJECT / "pelicanconf.py")]
+    command += ["-s", str(settings_file or PROJECT / "pelicanconf.py")]
     command += ["-e", *(f"{key}={json.dumps(value)}" for key, value in overrides.items())]
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -136,12 +142,14 @@ def measure(content: Path, work: Path, variants: dict[str, list[str]], runs: int
             edit: str | None = None, extra: dict | None = None,
             environments: dict[str, dict[str, str]] | None = None,
             contents: dict[str, Path] | None = None,
-            settings_for: dict[str, dict] | None = None) -> dict[str, list[Sample]]:
+            settings_for: dict[str, dict] | None = None,
+            settings_files: dict[str, Path] | None = None) -> dict[str, list[Sample]]:
     """Interleaved rebuilds of each variant (one warm-up each first). With `edit` (a path
     in the content folder), that issue's text changes before every round, so each build
     sees one edited issue. `environments` gives a variant its own environment and
     `contents` its own copy of the content and `settings_for` its own settings (the
-    `before` plugins: see main)."""
+    `before` plugins: see main), `settings_files` its own settings file."""
+    settings_files = settings_files or {}
     environments = environments or {}
     contents = {name: (contents or {}).get(name, content) for name in variants}
     samples: dict[str, list[Sample]] = {name: [] for name in variants}
@@ -150,7 +158,7 @@ def measure(content: Path, work: Path, variants: dict[str, list[str]], runs: int
                 for name, plugins in variants.items()}
     for name, plugins in variants.items():  # warm-up: outputs exist, caches are filled
         build(contents[name], work / name, settings[name], "measured_demos" in plugins,
-              environments.get(name, BUILD_ENVIRONMENT))
+              environments.get(name, BUILD_ENVIRONMENT), settings_files.get(name))
     edited = sorted({folder / edit for folder in contents.values()}) if edit else []
     originals = {path: path.read_text("utf-8") for path in edited}
     for run in range(runs):
@@ -160,7 +168,7 @@ def measure(content: Path, work: Path, variants: dict[str, list[str]], runs: int
         for name in order:
             cached = "measured_demos" in variants[name]
             samples[name].append(build(contents[name], work / name, settings[name], cached,
-                                       environments.get(name, BUILD_ENVIRONMENT)))
+                                       environments.get(name, BUILD_ENVIRONMENT), settings_files.get(name)))
     for path, original in originals.items():
         path.write_text(original, "utf-8")
     return samples
@@ -173,7 +181,8 @@ def count_pages(output: Path) -> int:
 def print_pair(label: str, samples: dict[str, list[Sample]]) -> dict[str, float]:
     plain, ours = summary(samples["plain"]), summary(samples["all"])
     print(f"  {label}")
-    titles = {"plain": "plain Pelican", "before": "plugins before", "all": "all plugins"}
+    titles = {"plain": "plain Pelican", "cached": "plain + cache", "before": "plugins before",
+              "all": "all plugins"}
     for name, title in titles.items():
         if name not in samples:
             continue
@@ -190,7 +199,25 @@ def print_pair(label: str, samples: dict[str, list[Sample]]) -> dict[str, float]
     ratio = {key: ours[key] / plain[key] for key in plain}
     print(f"    ratio          cpu {ratio['cpu']:.2f}x (target <= 1.10)   wall {ratio['wall']:.2f}x"
           f"   peak memory {ratio['rss']:.2f}x (target <= 1.2)")
+    cached = summary(samples["cached"])
+    row["cached_ratio"] = ours["cpu"] / cached["cpu"]
+    print(f"    to plain + cache  cpu {row['cached_ratio']:.2f}x (the plugins' own work)")
     return row
+
+
+def cached_plain_settings(folder: Path) -> Path:
+    """A settings file: pelicanconf.py with the plugins' template cache, in `folder`."""
+    path = folder / "plain_with_template_cache.py"
+    path.write_text(
+        "from pathlib import Path\n"
+        "from pelicanconf import *  # noqa: F403\n"
+        "from plugin_core.template_cache import TemplateCache\n"
+        # Pelican reads a relative THEME from the settings file's folder
+        f"THEME = {str(PROJECT / 'theme')!r}\n"
+        f"JINJA_ENVIRONMENT = {{'bytecode_cache': TemplateCache(Path({str(folder / 'templates')!r}))}}\n",
+        "utf-8",
+    )
+    return path
 
 
 def plugin_costs(content: Path, work: Path, runs: int, cache: Path) -> None:
@@ -231,15 +258,18 @@ def main() -> None:
             # folder for this checkout's, so the `before` plugins are not slower for it.
             (scratch / "empty").mkdir()
             environments = {name: {**BUILD_ENVIRONMENT, "PYTHONPATH": str(scratch / "empty")}
-                            for name in ("plain", "all")}
+                            for name in ("plain", "cached", "all")}
             before_plugins = str((args.before / "plugins").resolve())
             environments["before"] = {**BUILD_ENVIRONMENT, "PYTHONPATH": before_plugins}
         for index, size in enumerate(sizes):
             runs = args.runs or (9 if size <= 10 else 5)
             work = scratch / f"site-{size}"
             content = make_site(work, max(size - 6, 0))
-            variants = {"plain": [], "all": PLUGINS} | ({"before": PLUGINS} if args.before else {})
+            variants = {"plain": [], "cached": [], "all": PLUGINS}
+            if args.before:
+                variants["before"] = PLUGINS
             contents, settings_for = {}, {}
+            settings_files = {"cached": cached_plain_settings(scratch)}
             if args.before:
                 # The plugins keep memos in .cache/ beside the content folder, and the widgets
                 # theirs with the runtime's compressed copies: code that writes them in another
@@ -251,7 +281,7 @@ def main() -> None:
                     shutil.copytree(PROJECT / ".cache" / "pyodide_widgets", own / "widgets-cache")
                 settings_for["before"] = {"PYODIDE_COMPRESS_CACHE": str(own / "widgets-cache")}
             warm = measure(content, work, variants, runs, cache, environments=environments,
-                           contents=contents, settings_for=settings_for)
+                           contents=contents, settings_for=settings_for, settings_files=settings_files)
             print(f"{size} issues ({count_pages(work / 'all')} HTML pages with plugins, "
                   f"{count_pages(work / 'plain')} plain), {runs} interleaved rounds, medians (min-max):")
             row = print_pair("warm rebuild", warm)
@@ -261,17 +291,19 @@ def main() -> None:
                                     measure(content, work, variants, runs, cache,
                                             edit="issues/03-small-models.md",
                                             environments=environments, contents=contents,
-                                            settings_for=settings_for))
+                                            settings_for=settings_for, settings_files=settings_files))
             if index == 0 and not args.no_plugins_table:
                 plugin_costs(content, work, runs, cache)
             table.append((size, row, edited))
             sys.stdout.flush()
     print("\nissues | plain Pelican CPU | all plugins CPU | ratio | after editing one issue: ratio"
+          " | to plain + cache: warm, after editing"
           + (" | before: ratio, after editing" if args.before else ""))
     for size, row, edited in table:
         edited_ratio = f"{edited['ratio']:.2f}" if edited else "-"
         line = f"{size:6d} | {row['plain']:8.3f} s | {row['ours']:8.3f} s | {row['ratio']:.2f} "
-        line += f"| {edited_ratio}"
+        line += f"| {edited_ratio} | {row['cached_ratio']:.2f}, "
+        line += f"{edited['cached_ratio']:.2f}" if edited else "-"
         if args.before:
             line += f" | {row['before_ratio']:.2f}, " + (f"{edited['before_ratio']:.2f}" if edited else "-")
         print(line)

@@ -29,6 +29,7 @@ from pelican import signals
 from . import carbon, problems, settings, source_errors
 from .contents import all_contents
 from .source_reader import SourceAwareMarkdownReader
+from .template_cache import cache_root, with_template_cache
 
 BUILD_KEY = "PLUGIN_CORE_BUILD"
 T = TypeVar("T")
@@ -86,6 +87,8 @@ class CoreSettings(NamedTuple):
 
 CORE_SETTINGS = (
     settings.Setting("NEWSLETTER_ON_ERROR", "fail", settings.one_of("fail", "warn"), environment=True),
+    # None: .cache/templates/ beside the content folder; False: compile every template every build
+    settings.Setting("NEWSLETTER_TEMPLATE_CACHE", None, settings.optional(settings.path_or_false)),
     *carbon.SETTINGS,
 )
 
@@ -125,6 +128,10 @@ def _start(pelican: Any) -> None:
     values = settings.read(pelican.settings, CORE_SETTINGS, os.environ)
     root = Path(pelican.settings.get("PATH", ".")).resolve().parent  # the folder that holds content/
     build.publish(CoreSettings(values["NEWSLETTER_ON_ERROR"], carbon.carbon_settings(values, root)))
+    templates = cache_root(values["NEWSLETTER_TEMPLATE_CACHE"], root)
+    if templates is not None:  # before Pelican makes its generators, and their Environments
+        options = pelican.settings["JINJA_ENVIRONMENT"]
+        pelican.settings["JINJA_ENVIRONMENT"] = with_template_cache(options, templates)
     for step in _start_steps.values():
         step(build)
 

@@ -111,6 +111,11 @@ def path(value: Any) -> Path:
     return Path(value)
 
 
+def path_or_false(value: Any) -> Path | bool:
+    """False (for "none"), or a path."""
+    return False if value is False else path(value)
+
+
 def one_of(*choices: str) -> Check:
     def check(value: Any) -> str:
         if value not in choices:

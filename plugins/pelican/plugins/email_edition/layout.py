@@ -15,8 +15,9 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import css_inline
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
+from plugin_core.template_cache import TemplateCache, environment_folder
 
 from .issue import Issue, receipt
 from .settings import EmailSettings
@@ -32,13 +33,13 @@ _inliner = css_inline.CSSInliner(keep_style_tags=False, keep_link_tags=False,
 
 
 def keep_compiled_templates(folder: Path) -> None:
-    """Keep the compiled email template in `folder` (keyed by its source), so a build that
-    makes one email does not compile it again. Once per process and folder."""
+    """Keep the compiled email template under `folder` (keyed by its source), so a build
+    that makes one email does not compile it again. Once per process and folder."""
+    folder = environment_folder(folder, {"autoescape": "html", "keep_trailing_newline": True})
     cache = _environment.bytecode_cache
-    if isinstance(cache, FileSystemBytecodeCache) and cache.directory == str(folder):
+    if isinstance(cache, TemplateCache) and cache.folder == folder:
         return
-    folder.mkdir(parents=True, exist_ok=True)
-    _environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    _environment.bytecode_cache = TemplateCache(folder)
 
 
 class Links(NamedTuple):

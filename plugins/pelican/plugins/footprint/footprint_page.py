@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader
+from jinja2 import ChoiceLoader, FileSystemLoader
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 from plugin_core.build import Build
@@ -47,11 +47,6 @@ class FootprintGenerator(Generator):
         # After the theme's own templates (so a theme can override), before Pelican's.
         loaders.insert(1, FileSystemLoader(str(TEMPLATES)))
         self.env.loader = ChoiceLoader(loaders)
-        if self.footprint.cache_path is not None:
-            # Compiling the page's templates cost more than rendering it: keep the compiled
-            # code between builds (Jinja checks each template's source before reusing it).
-            # A Generator has its own Environment, so only this page's templates are cached.
-            self.env.bytecode_cache = FileSystemBytecodeCache(str(_bytecode_folder(self.footprint)))
         self.env.filters.update({
             "footprint_bytes": format_bytes,
             "footprint_grams": format_grams,
@@ -104,8 +99,3 @@ def shown_on_page(report: dict[str, Any] | None, rows: int) -> dict[str, Any] | 
         shown["emails"] = sorted(report["emails"], key=lambda row: -row["message_bytes"])[:rows]
     return shown
 
-
-def _bytecode_folder(settings: FootprintSettings) -> Path:
-    folder = settings.cache_path / "templates"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder

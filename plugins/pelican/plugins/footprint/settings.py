@@ -14,12 +14,7 @@ from plugin_core import carbon as core_carbon
 from plugin_core import settings as core_settings
 from plugin_core.carbon import CarbonSettings
 from plugin_core.compression import ENCODINGS
-from plugin_core.settings import Setting, flag, number, one_of, optional, path, text, text_list
-
-
-def _cache_path(value: Any) -> Path | bool:
-    return False if value is False else path(value)
-
+from plugin_core.settings import Setting, flag, number, one_of, optional, path_or_false, text, text_list
 
 SETTINGS = (
     # None: the core's operational intensity (CARBON_REGION's Ember figure), as the demos use
@@ -36,7 +31,7 @@ SETTINGS = (
     Setting("FOOTPRINT_PAGE_ROWS", 50, number(1, whole=True)),
     Setting("FOOTPRINT_RUNTIME_DIRS", ["pyodide", "micropython", "widgets"], text_list),
     # None: .cache/footprint/ in the folder that holds the content folder; False: remember nothing
-    Setting("FOOTPRINT_CACHE_PATH", None, optional(_cache_path)),
+    Setting("FOOTPRINT_CACHE_PATH", None, optional(path_or_false)),
 )
 
 
