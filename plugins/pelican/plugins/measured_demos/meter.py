@@ -17,7 +17,6 @@ No Pelican import: the footprint plugin and the benchmarks use ProcessMeter dire
 from __future__ import annotations
 
 import os
-import platform
 import re
 import resource
 import time
@@ -74,7 +73,8 @@ def cpu_model(cpuinfo: Path = Path("/proc/cpuinfo")) -> str:
                 return " ".join(line.split(":", 1)[1].split())
     except OSError:
         pass
-    return platform.processor() or platform.machine() or "unknown CPU"
+    # Not `platform`: its import compiles a dozen regexes on every build, for what uname says.
+    return os.uname().machine or "unknown CPU"
 
 
 def model_key(model: str) -> str:
@@ -94,7 +94,8 @@ def watts_per_core(model: str, configured: float | None) -> tuple[float, str]:
 
 
 def describe_machine(model: str | None = None) -> str:
-    return f"{model or cpu_model()}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.machine()}"
+    system = os.uname()
+    return f"{model or cpu_model()}, {os.cpu_count()} logical CPUs, {system.sysname} {system.machine}"
 
 
 # --- RAPL -----------------------------------------------------------------------------
