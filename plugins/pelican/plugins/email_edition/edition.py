@@ -47,7 +47,10 @@ def build_edition(issue: Issue, settings: EmailSettings, links: Links, output_di
     build settles an edited issue in one round, where a guess of nothing takes two.
     """
     body, images = email_body(issue.html, issue.url, settings.site_url, output_dir, settings.figure_scale)
-    body_html, text = str(body), body_text(body)  # the same in every round
+    body_html = str(body)  # the same in every round
+    text = body_text(body)  # takes nested lists out of `body`: after str(body)
+    # The tree's parent links are cycles: free it now, not at the next full collection.
+    body.decompose()
 
     def attempt(sentence: str, padding: int = 0) -> tuple[bytes, EmailFootprint]:
         html = render_html(issue, body_html, sentence, settings, links, padding)

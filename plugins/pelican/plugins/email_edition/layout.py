@@ -8,7 +8,6 @@ order, with its links listed at the end. No Pelican import here.
 
 from __future__ import annotations
 
-import copy
 import re
 from pathlib import Path
 from typing import NamedTuple
@@ -95,9 +94,10 @@ def body_text(body: BeautifulSoup) -> tuple[str, tuple[str, ...]]:
     """The body as text, and the links it numbers (in order), for `render_text`.
 
     Worked out once per email: each round of the footer's fixed point changes only
-    the footer, and copying and rendering the tree was the round's costliest part."""
+    the footer. It takes nested lists out of `body` as it goes, so give it a tree
+    nothing reads afterwards (copying the tree cost as much as rendering it)."""
     writer = PlainText()
-    content = writer.render(copy.copy(body))
+    content = writer.render(body)
     return content, tuple(writer.links)
 
 
