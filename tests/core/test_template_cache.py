@@ -130,3 +130,16 @@ def test_the_template_cache_can_be_turned_off(tmp_path):
     shutil.copytree(PROJECT / "theme", tmp_path / "theme")
     build(tmp_path, "out", NEWSLETTER_TEMPLATE_CACHE=False)
     assert not (tmp_path / ".cache" / "templates").exists()
+
+
+def test_pages_rendered_from_kept_templates_are_the_pages_compiled_ones_make(tmp_path):
+    write_site(tmp_path, POSTS)
+    shutil.copytree(PROJECT / "theme", tmp_path / "theme")
+    build(tmp_path, "warm-up")  # fills .cache/templates/
+    kept = build(tmp_path, "kept")
+    compiled = build(tmp_path, "compiled", NEWSLETTER_TEMPLATE_CACHE=False)
+    pages = sorted(path.relative_to(kept) for path in kept.rglob("*.html"))
+    assert pages == sorted(path.relative_to(compiled) for path in compiled.rglob("*.html"))
+    for page in pages:
+        if page.as_posix() != "footprint/index.html":  # states this build's own time and energy
+            assert (kept / page).read_bytes() == (compiled / page).read_bytes(), page
