@@ -29,7 +29,7 @@ from pelican import signals
 from . import carbon, problems, settings, source_errors
 from .contents import all_contents
 from .source_reader import SourceAwareMarkdownReader
-from .template_cache import cache_root, with_template_cache
+from .template_cache import with_template_cache
 
 BUILD_KEY = "PLUGIN_CORE_BUILD"
 T = TypeVar("T")
@@ -128,7 +128,7 @@ def _start(pelican: Any) -> None:
     values = settings.read(pelican.settings, CORE_SETTINGS, os.environ)
     root = Path(pelican.settings.get("PATH", ".")).resolve().parent  # the folder that holds content/
     build.publish(CoreSettings(values["NEWSLETTER_ON_ERROR"], carbon.carbon_settings(values, root)))
-    templates = cache_root(values["NEWSLETTER_TEMPLATE_CACHE"], root)
+    templates = settings.cache_folder(values["NEWSLETTER_TEMPLATE_CACHE"], root, "templates")
     if templates is not None:  # before Pelican makes its generators, and their Environments
         options = pelican.settings["JINJA_ENVIRONMENT"]
         pelican.settings["JINJA_ENVIRONMENT"] = with_template_cache(options, templates)

@@ -116,6 +116,16 @@ def path_or_false(value: Any) -> Path | bool:
     return False if value is False else path(value)
 
 
+def cache_folder(configured: Path | bool | None, project_root: Path, name: str) -> Path | None:
+    """A `path_or_false` cache setting as a folder: None means `.cache/<name>/` in
+    `project_root` (the folder that holds the content folder); False means none."""
+    if configured is False:
+        return None
+    if configured is None:
+        return project_root / ".cache" / name
+    return Path(configured).resolve()
+
+
 def one_of(*choices: str) -> Check:
     def check(value: Any) -> str:
         if value not in choices:

@@ -31,7 +31,6 @@ class TemplateCache(FileSystemBytecodeCache):
 
     def __init__(self, folder: Path) -> None:
         super().__init__(str(folder))
-        self.folder = folder
 
     def load_bytecode(self, bucket: Bucket) -> None:
         try:
@@ -54,16 +53,6 @@ def environment_folder(cache_root: Path, options: Mapping[str, Any]) -> Path:
     described = sorted((name, repr(value)) for name, value in options.items() if name != "bytecode_cache")
     digest = hashlib.sha256(repr((jinja2.__version__, described)).encode("utf-8")).hexdigest()
     return cache_root / digest[:16]
-
-
-def cache_root(configured: Path | bool | None, project_root: Path) -> Path | None:
-    """NEWSLETTER_TEMPLATE_CACHE as a folder: None means `.cache/templates/` in
-    `project_root` (the folder that holds the content folder); False means none."""
-    if configured is False:
-        return None
-    if configured is None:
-        return project_root / ".cache" / "templates"
-    return Path(configured).resolve()
 
 
 def with_template_cache(options: Mapping[str, Any], cache_root: Path) -> dict[str, Any]:

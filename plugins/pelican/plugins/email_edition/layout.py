@@ -36,7 +36,7 @@ def keep_compiled_templates(folder: Path) -> None:
     that makes one email does not compile it again. Once per process and folder."""
     folder = environment_folder(folder, {"autoescape": "html", "keep_trailing_newline": True})
     cache = _environment.bytecode_cache
-    if isinstance(cache, TemplateCache) and cache.folder == folder:
+    if isinstance(cache, TemplateCache) and cache.directory == str(folder):
         return
     _environment.bytecode_cache = TemplateCache(folder)
 

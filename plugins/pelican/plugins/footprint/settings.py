@@ -14,7 +14,17 @@ from plugin_core import carbon as core_carbon
 from plugin_core import settings as core_settings
 from plugin_core.carbon import CarbonSettings
 from plugin_core.compression import ENCODINGS
-from plugin_core.settings import Setting, flag, number, one_of, optional, path_or_false, text, text_list
+from plugin_core.settings import (
+    Setting,
+    cache_folder,
+    flag,
+    number,
+    one_of,
+    optional,
+    path_or_false,
+    text,
+    text_list,
+)
 
 SETTINGS = (
     # None: the core's operational intensity (CARBON_REGION's Ember figure), as the demos use
@@ -59,6 +69,7 @@ def read_settings(settings: Mapping[str, Any], carbon: CarbonSettings | None = N
     it, the core's settings are read here the same way.
     """
     value = core_settings.read(settings, SETTINGS)
+    project_root = Path(settings.get("PATH", ".")).resolve().parent  # the folder that holds content/
     if carbon is None:
         root = Path(settings["PATH"]).resolve().parent if "PATH" in settings else None
         carbon = core_carbon.carbon_settings(core_settings.read(settings, core_carbon.SETTINGS), root)
@@ -77,16 +88,8 @@ def read_settings(settings: Mapping[str, Any], carbon: CarbonSettings | None = N
         page_rows=value["FOOTPRINT_PAGE_ROWS"],
         runtime_dirs=tuple(directory.strip("/") for directory in value["FOOTPRINT_RUNTIME_DIRS"]),
         site_url=str(settings.get("SITEURL", "") or ""),
-        cache_path=_cache_folder(value["FOOTPRINT_CACHE_PATH"], settings),
+        cache_path=cache_folder(value["FOOTPRINT_CACHE_PATH"], project_root, "footprint"),
     )
-
-
-def _cache_folder(configured: Path | bool | None, settings: Mapping[str, Any]) -> Path | None:
-    if configured is False:
-        return None
-    if configured is None:
-        return Path(settings.get("PATH", ".")).resolve().parent / ".cache" / "footprint"
-    return Path(configured).resolve()
 
 
 def _grid_intensity(configured: float | None, carbon: CarbonSettings) -> tuple[float, str]:
