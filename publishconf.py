@@ -20,3 +20,6 @@ FOOTPRINT_PRECOMPRESS = True  # gzip_static / brotli_static: see README, "Footpr
 
 # --- widgets ---
 PYODIDE_BROTLI_QUALITY = 11  # the smallest runtime for readers; compressed once, then cached
+
+# --- email edition ---
+EMAIL_BUILD = True  # every issue's email, and its cost on the Footprint page: see README, "Email"

@@ -2,7 +2,7 @@
 against plain Pelican (`PLUGINS = []`) on the same content and theme.
 
     .venv/bin/python bench/build_cost.py [--runs N] [--sizes 6,200,1000] [--no-plugins-table]
-                                         [--before DIR]
+                                         [--before DIR] [--emails]
 
 For each size (the 6 real issues plus generated ones) it prints, for a warm
 rebuild and for a rebuild after editing one issue, the CPU time (user + system
@@ -33,6 +33,10 @@ Two things would flatter the plugins, and are ruled out:
   from the bytecode pip compiled at install while the plugins, installed in
   editable mode, would be compiled from source on every build. The builds run
   with bytecode caching on, as Python's default is, so both load compiled code.
+
+The site's settings (pelicanconf.py) build no email while writing
+(`EMAIL_BUILD = False`); `make email` and `make publish` do. `--emails` times
+the builds with every issue's email built too, as `make publish` builds them.
 
 One thing the plugins do speeds up Pelican's own work: they keep the theme's
 compiled templates between builds (`plugin_core.template_cache`), which plain
@@ -220,13 +224,14 @@ def cached_plain_settings(folder: Path) -> Path:
     return path
 
 
-def plugin_costs(content: Path, work: Path, runs: int, cache: Path) -> None:
+def plugin_costs(content: Path, work: Path, runs: int, cache: Path, extra: dict | None = None) -> None:
     """Add the plugins one at a time (widgets need the demos' results, so they come after)."""
     variants = {"none": []}
     for n in range(1, len(PLUGINS) + 1):
         variants["+" + PLUGINS[n - 1]] = PLUGINS[:n]
     # Without all of them, a `::: widget` block is an unknown directive: warn, do not fail.
-    samples = measure(content, work / "plugins", variants, runs, cache, extra={"NEWSLETTER_ON_ERROR": "warn"})
+    samples = measure(content, work / "plugins", variants, runs, cache,
+                      extra={"NEWSLETTER_ON_ERROR": "warn", **(extra or {})})
     cpu = {name: statistics.median(s.cpu for s in runs_) for name, runs_ in samples.items()}
     print("  what each plugin adds (CPU medians, plugins added in this order):")
     previous = cpu["none"]
@@ -243,6 +248,8 @@ def main() -> None:
     parser.add_argument("--no-plugins-table", action="store_true")
     parser.add_argument("--no-edit", action="store_true", help="skip the edited-issue rebuilds")
     parser.add_argument("--before", type=Path, help="another checkout whose plugins are timed too")
+    parser.add_argument("--emails", action="store_true",
+                        help="build every issue's email too (EMAIL_BUILD = True), as make publish does")
     args = parser.parse_args()
     if args.before and not (args.before / "plugins" / "plugin_core").is_dir():
         sys.exit(f"--before {args.before}: no plugins/plugin_core there; give a checkout of this project")
@@ -280,7 +287,8 @@ def main() -> None:
                 if (PROJECT / ".cache" / "pyodide_widgets").is_dir():  # the copies made by make html
                     shutil.copytree(PROJECT / ".cache" / "pyodide_widgets", own / "widgets-cache")
                 settings_for["before"] = {"PYODIDE_COMPRESS_CACHE": str(own / "widgets-cache")}
-            warm = measure(content, work, variants, runs, cache, environments=environments,
+            extra = {"EMAIL_BUILD": True} if args.emails else None
+            warm = measure(content, work, variants, runs, cache, extra=extra, environments=environments,
                            contents=contents, settings_for=settings_for, settings_files=settings_files)
             print(f"{size} issues ({count_pages(work / 'all')} HTML pages with plugins, "
                   f"{count_pages(work / 'plain')} plain), {runs} interleaved rounds, medians (min-max):")
@@ -288,12 +296,12 @@ def main() -> None:
             edited = None
             if not args.no_edit:
                 edited = print_pair("rebuild after editing one issue",
-                                    measure(content, work, variants, runs, cache,
+                                    measure(content, work, variants, runs, cache, extra=extra,
                                             edit="issues/03-small-models.md",
                                             environments=environments, contents=contents,
                                             settings_for=settings_for, settings_files=settings_files))
             if index == 0 and not args.no_plugins_table:
-                plugin_costs(content, work, runs, cache)
+                plugin_costs(content, work, runs, cache, extra)
             table.append((size, row, edited))
             sys.stdout.flush()
     print("\nissues | plain Pelican CPU | all plugins CPU | ratio | after editing one issue: ratio"

@@ -53,7 +53,7 @@ def test_hidden_issue_renders_its_widget_and_counts_on_the_footprint_page(tmp_pa
     result = build(
         tmp_path,
         {"issues/hidden.md": HIDDEN_ISSUE, "issues/plain.md": PLAIN_ISSUE},
-        PLUGINS=list(reversed(ALL_PLUGINS)),
+        PLUGINS=list(reversed(ALL_PLUGINS)), EMAIL_BUILD=True,
     )
     assert result.returncode == 0, log_of(result)
     page = (tmp_path / "output" / "issues" / "hidden-issue-with-a-live-model" / "index.html").read_text()
@@ -78,7 +78,7 @@ def test_widgets_without_the_demos_plugin_say_which_plugin_to_add(tmp_path):
 
 
 def test_emails_without_the_footprint_plugin_say_which_plugin_to_add(tmp_path):
-    result = build(tmp_path, {"issues/plain.md": PLAIN_ISSUE}, PLUGINS=["email_edition"])
+    result = build(tmp_path, {"issues/plain.md": PLAIN_ISSUE}, PLUGINS=["email_edition"], EMAIL_BUILD=True)
     log = " ".join(log_of(result).split())
     assert result.returncode != 0
     assert "email edition (each email states its footprint) needs the footprint plugin" in log

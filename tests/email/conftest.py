@@ -24,8 +24,8 @@ def email_build(tmp_path_factory) -> Path:
     """The project's content built as `make email` builds it: with the published SITEURL."""
     root = tmp_path_factory.mktemp("email-site")
     shutil.copytree(PROJECT / "_demo_cache", root / "_demo_cache")
-    result = build_site(root / "output", extra={"DEMOS_CACHE_PATH": str(root / "_demo_cache")},
-                        env={"SITEURL": SITEURL})
+    result = build_site(root / "output", extra={"DEMOS_CACHE_PATH": str(root / "_demo_cache"),
+                                                "EMAIL_BUILD": True}, env={"SITEURL": SITEURL})
     assert result.returncode == 0, log_of(result)
     return root / "output"
 

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from tests.email.conftest import SITEURL
-from tests.helpers import PROJECT
+from tests.helpers import PROJECT, build_site, log_of, write_site
 
 ISSUE = "small-models"
 
@@ -180,6 +180,15 @@ def test_missing_settings_say_which_variable_to_set(email_build, tmp_path):
 
 def test_an_email_built_for_localhost_is_not_sent(sample_site, tmp_path):
     subscribers = write_list(tmp_path / "list.csv", ["a@example.org"])
+    # `make html` builds no email: the command says how to build one.
     result = run(command(sample_site, subscribers, tmp_path / "log"), environment(2525))
+    assert result.returncode == 1
+    assert "does not exist" in result.stderr and "make email ISSUE=small-models" in result.stderr
+    # One built anyway with the writing settings links to localhost: refused.
+    issue = "Title: Small\nDate: 2026-01-01\nSlug: small-models\n\nWords.\n"
+    content = write_site(tmp_path, {"issues/small.md": issue})
+    built = build_site(tmp_path / "output", content, extra={"EMAIL_BUILD": True})
+    assert built.returncode == 0, log_of(built)
+    result = run(command(tmp_path / "output", subscribers, tmp_path / "log"), environment(2525))
     assert result.returncode == 1
     assert "a local address" in result.stderr and "make email ISSUE=small-models" in result.stderr

@@ -4,7 +4,8 @@
                              content errors naming the setting; then no email is written)
     content (core, OTHER)    remember the published issues
     finish (core, OTHER)     build each issue's email (PNG figures, footprint), write the
-                             `EMAIL_SAVE_AS` files, publish the EmailEditions
+                             `EMAIL_SAVE_AS` files, publish the EmailEditions; nothing
+                             when EMAIL_BUILD is False
 
 The core runs the finish step after the pages are written and before the
 footprint's, which lists the EmailEditions on the Footprint page; the email
@@ -18,6 +19,7 @@ import logging
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from pelican.log import console
 from plugin_core import build as core
 from plugin_core import problems
 from plugin_core.build import Build, MissingLinkError, Step
@@ -60,6 +62,10 @@ def write_emails(build: Build, pelican: Any) -> None:
     settings = build.find(EmailSettings)
     issues = build.find(PublishedIssues)
     if settings is None or issues is None or not issues.articles:
+        return
+    if not settings.build_emails:
+        console.print("email_edition: no email built (EMAIL_BUILD = False, as while writing): "
+                      "`make email` builds them with the site's real address")
         return
     try:
         model = build.require(TransferModel, "the email edition (each email states its footprint)",

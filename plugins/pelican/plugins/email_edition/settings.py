@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from plugin_core import settings as core_settings
-from plugin_core.settings import Setting, number, optional, text
+from plugin_core.settings import Setting, flag, number, optional, text
 
 ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
@@ -48,6 +48,8 @@ def https_url(value: Any) -> str:
 
 
 SETTINGS = (
+    # False: a build writes no email (pelicanconf.py, while writing); `make email` and `make publish` do
+    Setting("EMAIL_BUILD", True, flag),
     Setting("EMAIL_SAVE_AS", "email/{slug}.eml", optional(text)),  # None or "": no file written
     Setting("EMAIL_ISSUE", "", optional(text)),  # a slug: write only that issue's email
     Setting("EMAIL_FROM", None, optional(named_address)),  # None: SITENAME <newsletter@host of SITEURL>
@@ -70,6 +72,7 @@ class EmailSettingsError(Exception):
 
 
 class EmailSettings(NamedTuple):
+    build_emails: bool  # EMAIL_BUILD
     site_name: str
     site_url: str  # absolute, no trailing slash
     save_as: str
@@ -120,6 +123,7 @@ def read_settings(settings: Mapping[str, Any], *, strict: bool = True) -> EmailS
     reply_to = value["EMAIL_REPLY_TO"]
     url = value["EMAIL_UNSUBSCRIBE_URL"]
     return EmailSettings(
+        build_emails=value["EMAIL_BUILD"],
         site_name=site_name,
         site_url=site_url,
         save_as=value["EMAIL_SAVE_AS"] or "",
