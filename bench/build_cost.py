@@ -38,11 +38,13 @@ The site's settings (pelicanconf.py) build no email while writing
 (`EMAIL_BUILD = False`); `make email` and `make publish` do. `--emails` times
 the builds with every issue's email built too, as `make publish` builds them.
 
-One thing the plugins do speeds up Pelican's own work: they keep the theme's
-compiled templates between builds (`plugin_core.template_cache`), which plain
+Two things the plugins do speed up Pelican's own work: they keep the theme's
+compiled templates between builds (`plugin_core.template_cache`), and what
+Markdown made of each unchanged post (`plugin_core.read_cache`), which plain
 Pelican does not do unless its settings ask for it. So a third variant, plain
-Pelican given the same template cache in its settings ("plain + cache"), is
-timed too, and the ratio to it is printed: what the plugins' own work costs.
+Pelican given a template cache and its own content cache in its settings
+("plain + cache"), is timed too, and the ratio to it is printed: what the
+plugins' own work costs.
 """
 
 from __future__ import annotations
@@ -210,7 +212,8 @@ def print_pair(label: str, samples: dict[str, list[Sample]]) -> dict[str, float]
 
 
 def cached_plain_settings(folder: Path) -> Path:
-    """A settings file: pelicanconf.py with the plugins' template cache, in `folder`."""
+    """A settings file: pelicanconf.py with the plugins' template cache and Pelican's own
+    content cache (each size gives it its own CACHE_PATH), in `folder`."""
     path = folder / "plain_with_template_cache.py"
     path.write_text(
         "from pathlib import Path\n"
@@ -218,7 +221,9 @@ def cached_plain_settings(folder: Path) -> Path:
         "from plugin_core.template_cache import TemplateCache\n"
         # Pelican reads a relative THEME from the settings file's folder
         f"THEME = {str(PROJECT / 'theme')!r}\n"
-        f"JINJA_ENVIRONMENT = {{'bytecode_cache': TemplateCache(Path({str(folder / 'templates')!r}))}}\n",
+        f"JINJA_ENVIRONMENT = {{'bytecode_cache': TemplateCache(Path({str(folder / 'templates')!r}))}}\n"
+        "CACHE_CONTENT = LOAD_CONTENT_CACHE = True\n"
+        "GZIP_CACHE = False  # faster both ways\n",
         "utf-8",
     )
     return path
@@ -275,7 +280,7 @@ def main() -> None:
             variants = {"plain": [], "cached": [], "all": PLUGINS}
             if args.before:
                 variants["before"] = PLUGINS
-            contents, settings_for = {}, {}
+            contents, settings_for = {}, {"cached": {"CACHE_PATH": str(work / "pelican-cache")}}
             settings_files = {"cached": cached_plain_settings(scratch)}
             if args.before:
                 # The plugins keep memos in .cache/ beside the content folder, and the widgets

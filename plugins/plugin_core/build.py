@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from pelican import signals
+from pelican.log import console
 
-from . import carbon, problems, settings, source_errors
+from . import carbon, problems, read_cache, settings, source_errors
 from .contents import all_contents
 from .source_reader import SourceAwareMarkdownReader
 from .template_cache import with_template_cache
@@ -89,6 +90,8 @@ CORE_SETTINGS = (
     settings.Setting("NEWSLETTER_ON_ERROR", "fail", settings.one_of("fail", "warn"), environment=True),
     # None: .cache/templates/ beside the content folder; False: compile every template every build
     settings.Setting("NEWSLETTER_TEMPLATE_CACHE", None, settings.optional(settings.path_or_false)),
+    # None: .cache/reads/ beside the content folder; False: convert every post every build
+    settings.Setting("NEWSLETTER_READ_CACHE", None, settings.optional(settings.path_or_false)),
     *carbon.SETTINGS,
 )
 
@@ -128,6 +131,9 @@ def _start(pelican: Any) -> None:
     values = settings.read(pelican.settings, CORE_SETTINGS, os.environ)
     root = Path(pelican.settings.get("PATH", ".")).resolve().parent  # the folder that holds content/
     build.publish(CoreSettings(values["NEWSLETTER_ON_ERROR"], carbon.carbon_settings(values, root)))
+    reads = settings.cache_folder(values["NEWSLETTER_READ_CACHE"], root, "reads")
+    environment = read_cache.environment_key(pelican.settings, frozenset({BUILD_KEY})) if reads else ""
+    read_cache.use(read_cache.ReadCache(reads, environment) if reads else None)
     templates = settings.cache_folder(values["NEWSLETTER_TEMPLATE_CACHE"], root, "templates")
     if templates is not None:  # before Pelican makes its generators, and their Environments
         options = pelican.settings["JINJA_ENVIRONMENT"]
@@ -141,9 +147,20 @@ def _content(generators: list[Any]) -> None:
         return
     build = Build.of(generators[0].settings)
     generators[0].context[BUILD_KEY] = build
+    _close_read_cache()
     build.contents = all_contents(generators)
     for key in sorted(_content_steps):
         _content_steps[key](build, generators)
+
+
+def _close_read_cache() -> None:
+    """Every post is read: keep what this build converted, and say how much it reused."""
+    cache = read_cache.in_use()
+    read_cache.use(None)
+    if cache is not None:
+        cache.close()
+        console.print(f"reading: {cache.read - cache.kept} of {cache.read} posts converted, "
+                      f"{cache.kept} unchanged since the last build")
 
 
 def _finish(pelican: Any) -> None:

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from markdown import Markdown
-from plugin_core import placeholders
+from plugin_core import placeholders, read_cache
 from plugin_core.directives import (
     Block,
     DirectiveError,
@@ -107,6 +107,7 @@ def _existing_file(written: str, root: Path, post: str, line: int, what: str) ->
     except ValueError:
         raise DirectiveError(post, line, f"{what} '{written}' is outside the project folder {root}") from None
     if path.is_file():
+        read_cache.note_found(path)
         return relative
     folder = path.parent
     candidates = [p.name for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []

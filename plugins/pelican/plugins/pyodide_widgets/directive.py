@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from markdown import Markdown
-from plugin_core import placeholders
+from plugin_core import placeholders, read_cache
 from plugin_core.directives import Block, DirectiveError, as_text, close_matches, parse_options
 
 from . import widget_modules
@@ -69,6 +69,7 @@ def check_block(block: Block, widgets_path: Path) -> WidgetRequest:
             block.line,
             f"no widget '{name}' in {widgets_path}; {hint}known widgets: {', '.join(known) or 'none'}",
         )
+    read_cache.note_found(widget_modules.module_path(widgets_path, name))
     model = options["model"]
     if not model.endswith(".py"):
         raise DirectiveError(
