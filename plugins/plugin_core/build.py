@@ -132,8 +132,11 @@ def _start(pelican: Any) -> None:
     root = Path(pelican.settings.get("PATH", ".")).resolve().parent  # the folder that holds content/
     build.publish(CoreSettings(values["NEWSLETTER_ON_ERROR"], carbon.carbon_settings(values, root)))
     reads = settings.cache_folder(values["NEWSLETTER_READ_CACHE"], root, "reads")
-    environment = read_cache.environment_key(pelican.settings, frozenset({BUILD_KEY})) if reads else ""
-    read_cache.use(read_cache.ReadCache(reads, environment) if reads else None)
+    cache = None
+    if reads is not None:  # before Pelican makes its generators, and their readers
+        environment = read_cache.environment_key(pelican.settings, frozenset({BUILD_KEY}))
+        cache = read_cache.ReadCache(reads, environment)
+    read_cache.use(cache)
     templates = settings.cache_folder(values["NEWSLETTER_TEMPLATE_CACHE"], root, "templates")
     if templates is not None:  # before Pelican makes its generators, and their Environments
         options = pelican.settings["JINJA_ENVIRONMENT"]

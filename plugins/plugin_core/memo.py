@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import itertools
 import json
 import logging
 from pathlib import Path
 from typing import Any
 
-from .publishing import write_chunks_atomically
+from .publishing import write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -113,9 +112,9 @@ class Memo:
         """Write the entries this build used, if they differ from the file's."""
         if self._used == self._old:
             return
-        try:  # line by line: a 1,000-post read cache is 5 MB, never held twice more
-            lines = (f"{entry}\t{text}\n".encode() for entry, text in self._used.items())
-            write_chunks_atomically(self.path, itertools.chain([HEADER.encode()], lines))
+        try:
+            lines = [HEADER, *(f"{entry}\t{text}\n" for entry, text in self._used.items())]
+            write_atomically(self.path, "".join(lines).encode("utf-8"))
         except OSError as error:  # a read-only checkout still builds, only slower next time
             logger.warning("could not write the cache %s: %s", self.path, error)
             return

@@ -46,7 +46,7 @@ KEPT_FOLDERS = 3  # a folder per set of settings: `make html` and `make publish`
 ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")  # in reprs of objects: differs on every run
 
 _found: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("found", default=None)
-_in_use: list[ReadCache] = []  # the cache of the build that is reading, if any (the core sets it)
+_in_use: ReadCache | None = None  # the cache of the build that is reading, if any (the core sets it)
 
 
 class Kept(NamedTuple):
@@ -130,11 +130,12 @@ class ReadCache:
 
 def use(cache: ReadCache | None) -> None:
     """Make `cache` the one posts are read through (None: read every post), until the next call."""
-    _in_use[:] = [cache] if cache is not None else []
+    global _in_use
+    _in_use = cache
 
 
 def in_use() -> ReadCache | None:
-    return _in_use[0] if _in_use else None
+    return _in_use
 
 
 def environment_key(settings: Mapping[str, Any], excluded: frozenset[str] = frozenset()) -> str:
