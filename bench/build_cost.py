@@ -8,8 +8,11 @@ For each size (the 6 real issues plus generated ones) it prints, for a warm
 rebuild and for a rebuild after editing one issue, the CPU time (user + system
 of the `pelican` process and its children) and wall time as medians with their
 spread (min-max), the peak memory (max RSS), and the ratio to plain Pelican
-(target: CPU at most 1.10x, memory at most 1.2x). At the first size it also
-prints what each plugin adds, adding them one at a time.
+(target: CPU at most 1.10x, memory at most 1.2x). It also prints the paired
+ratio: the median of each round's own ratio, whose two builds ran seconds
+apart, so load that drifts over a run (other users of this VM) mostly cancels.
+At the first size it also prints what each plugin adds, adding them one at a
+time.
 
 With `--before DIR` (another checkout, e.g. `git worktree add /tmp/before <commit>`),
 the plugins of DIR/plugins are timed too, interleaved with the others: a change is
@@ -136,6 +139,13 @@ def spread(values: list[float]) -> str:
     return f"{statistics.median(values):6.3f} ({min(values):.3f}-{max(values):.3f})"
 
 
+def paired_ratio(ours: list[Sample], plain: list[Sample]) -> list[float]:
+    """Each round's CPU ratio: the two builds of a round ran seconds apart, so load that
+    drifts over a run (other users of the VM) mostly cancels; its median is steadier
+    than the ratio of the two medians."""
+    return [a.cpu / b.cpu for a, b in zip(ours, plain, strict=True)]
+
+
 def summary(samples: list[Sample]) -> dict[str, float]:
     return {
         "cpu": statistics.median(s.cpu for s in samples),
@@ -205,6 +215,8 @@ def print_pair(label: str, samples: dict[str, list[Sample]]) -> dict[str, float]
     ratio = {key: ours[key] / plain[key] for key in plain}
     print(f"    ratio          cpu {ratio['cpu']:.2f}x (target <= 1.10)   wall {ratio['wall']:.2f}x"
           f"   peak memory {ratio['rss']:.2f}x (target <= 1.2)")
+    row["paired"] = paired_ratio(samples["all"], samples["plain"])
+    print(f"    paired ratio   cpu {spread(row['paired'])}x (each round's builds, side by side)")
     cached = summary(samples["cached"])
     row["cached_ratio"] = ours["cpu"] / cached["cpu"]
     print(f"    to plain + cache  cpu {row['cached_ratio']:.2f}x (the plugins' own work)")
@@ -310,12 +322,14 @@ def main() -> None:
             table.append((size, row, edited))
             sys.stdout.flush()
     print("\nissues | plain Pelican CPU | all plugins CPU | ratio | after editing one issue: ratio"
-          " | to plain + cache: warm, after editing"
+          " | paired ratio: warm, after editing | to plain + cache: warm, after editing"
           + (" | before: ratio, after editing" if args.before else ""))
     for size, row, edited in table:
         edited_ratio = f"{edited['ratio']:.2f}" if edited else "-"
         line = f"{size:6d} | {row['plain']:8.3f} s | {row['ours']:8.3f} s | {row['ratio']:.2f} "
-        line += f"| {edited_ratio} | {row['cached_ratio']:.2f}, "
+        line += f"| {edited_ratio} | {statistics.median(row['paired']):.2f}, "
+        line += f"{statistics.median(edited['paired']):.2f} " if edited else "- "
+        line += f"| {row['cached_ratio']:.2f}, "
         line += f"{edited['cached_ratio']:.2f}" if edited else "-"
         if args.before:
             line += f" | {row['before_ratio']:.2f}, " + (f"{edited['before_ratio']:.2f}" if edited else "-")
