@@ -10,9 +10,10 @@ const all = document.getElementById("search-all");
 const root = new URL(form.dataset.siteRoot, location.href);
 let engine = null;
 
-// A development build (READER_SEARCH_RECENT_PAGES) may index the pages changed since the
-// full index on their own, in pagefind/recent/; pagefind/recent.json names them, and
-// the pages removed since. Their results from the full index are out of date.
+// A development build (READER_SEARCH_RECENT_PAGES) keeps the full index while few pages
+// change: pages new since it are indexed on their own, in pagefind/recent/, and
+// pagefind/recent.json names them, the pages removed since (their results are dropped)
+// and the pages edited since they were indexed (their results are marked).
 async function mergeRecent(pagefind) {
   const bundle = new URL("pagefind/", root);
   const response = await fetch(new URL("recent.json", bundle));
@@ -21,7 +22,8 @@ async function mergeRecent(pagefind) {
   if (recent.index) {
     await pagefind.mergeIndex(new URL(recent.index, bundle).pathname, { baseUrl: root.pathname });
   }
-  return new Set(recent.urls.map((url) => new URL(url, root).pathname));
+  const paths = (urls) => new Set((urls || []).map((url) => new URL(url, root).pathname));
+  return { replaced: paths(recent.urls), edited: paths(recent.edited) };
 }
 
 function loadEngine() {
@@ -29,14 +31,14 @@ function loadEngine() {
     engine = import(new URL("pagefind/pagefind.js", root).href).then(async (pagefind) => {
       await pagefind.options({ baseUrl: root.pathname, excerptLength: 24 });
       await pagefind.init();
-      const replaced = "recentPages" in form.dataset ? await mergeRecent(pagefind) : new Set();
-      return { pagefind, replaced };
+      const recent = "recentPages" in form.dataset ? await mergeRecent(pagefind) : null;
+      return { pagefind, replaced: recent ? recent.replaced : new Set(), edited: recent ? recent.edited : new Set() };
     });
   }
   return engine;
 }
 
-// The first `count` results, less those the recent index replaces.
+// The first `count` results, less those of pages removed since the full index.
 async function current(results, replaced, count) {
   const kept = [];
   for (let start = 0; start < results.length && kept.length < count; start += count) {
@@ -64,16 +66,23 @@ function excerptNodes(excerpt) {
   return nodes;
 }
 
-function show(results, query) {
+function show(results, query, edited) {
   list.replaceChildren();
   for (const result of results) {
     const item = document.createElement("li");
     const link = document.createElement("a");
     link.href = result.url;
     link.textContent = result.meta.title || result.url;
+    item.append(link);
+    if (edited.has(new URL(result.url, location.href).pathname)) {
+      const note = document.createElement("span");
+      note.className = "search-edited";
+      note.textContent = " (edited since the search index was built: found as it was then)";
+      item.append(note);
+    }
     const excerpt = document.createElement("p");
     excerpt.append(...excerptNodes(result.excerpt));
-    item.append(link, excerpt);
+    item.append(excerpt);
     list.append(item);
   }
   list.hidden = results.length === 0;
@@ -91,10 +100,10 @@ async function run(query) {
   }
   status.textContent = "Searching…";
   try {
-    const { pagefind, replaced } = await loadEngine();
+    const { pagefind, replaced, edited } = await loadEngine();
     const search = await pagefind.debouncedSearch(query, {}, 200);
     if (search === null) return; // a newer query replaced this one
-    show(await current(search.results, replaced, 20), query);
+    show(await current(search.results, replaced, 20), query, edited);
   } catch (error) {
     engine = null;
     status.textContent = "Search could not load. Every issue is listed below.";

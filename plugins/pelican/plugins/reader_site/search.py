@@ -11,12 +11,18 @@ So the full index records each page it holds and that page's rendering
 (`pagefind/pages.json`):
 
 - a rebuild whose marked pages are all the same keeps the index as it is;
-- with READER_SEARCH_RECENT_PAGES above 0 (pelicanconf.py; `make publish` sets
-  0), a rebuild that changed a few pages indexes only those, into
-  `pagefind/recent/`. `pagefind/recent.json` names them, and the pages removed
-  since: the search page merges the recent index into the full one and drops
-  the full index's results for those pages, so a search finds each page as it
-  is now. Past that many pages, the full index is built again.
+- with READER_SEARCH_RECENT_PAGES above 0 (pelicanconf.py, for writing; `make
+  publish` sets 0), a rebuild that changed at most that many pages keeps the
+  full index. Pages new since it are indexed on their own, into
+  `pagefind/recent/`, when they first appear (and whenever that set of pages
+  changes); a page edited since it was indexed is not indexed again, and
+  `pagefind/recent.json` names it, so the search page marks its results as
+  searched as it was then. An edit is what writing repeats, and Pagefind costs
+  about 20 ms of CPU even for one page, as much as the rest of such a rebuild
+  does beyond plain Pelican. The search page merges the recent index into the
+  full one and drops the full index's results for pages removed since. Past
+  that many changed pages, the full index is built again, and every page is
+  searched as it is now.
 
 When the full index is built, Pagefind is given a glob of the marked pages
 (site_pages.search_glob): reading every listing only to find it unmarked took a
@@ -62,9 +68,10 @@ def update_index(
 ) -> None:
     """Bring the index in `output` up to date with `marked` (page path -> digest of its rendering).
 
-    Keeps the full index when no marked page changed; indexes up to `recent_limit`
-    changed pages on their own (see the module's docstring); otherwise builds the
-    full index again. Raises SearchIndexError with Pagefind's own words if it fails.
+    Keeps the full index when no marked page changed, or when at most `recent_limit`
+    did: then new pages are indexed on their own and edited ones named (see the
+    module's docstring); otherwise builds the full index again. Raises
+    SearchIndexError with Pagefind's own words if it fails.
     """
     bundle = output / BUNDLE_FOLDER
     version = _pagefind_version()
@@ -77,7 +84,7 @@ def update_index(
             logger.info("reader_site: search index unchanged in %s/%s", output.name, BUNDLE_FOLDER)
             return
         few = len(changed) + len(removed) <= recent_limit and len(changed) < len(marked)
-        if few and _recent_index(output, changed, removed, version):
+        if few and _recent_index(output, indexed, changed, removed, version):
             return
     _full_index(output, marked, glob, version, recent_limit)
 
@@ -103,34 +110,68 @@ def _full_index(
     logger.info("reader_site: search index built in %s/%s", output.name, BUNDLE_FOLDER)
 
 
-def _recent_index(output: Path, changed: dict[str, str], removed: list[str], version: str) -> bool:
-    """Index the changed pages on their own; False (nothing done) if one has no marked element."""
+def _recent_index(
+    output: Path, indexed: dict[str, str], changed: dict[str, str], removed: list[str], version: str
+) -> bool:
+    """Index the pages new since the full index on their own, when that set of pages
+    changed; name the pages edited since they were indexed. False (nothing done) if a
+    new page has no marked element."""
     bundle = output / BUNDLE_FOLDER
-    wanted = _recent_record(changed, removed, version)
-    built = (bundle / RECENT_FOLDER / "pagefind-entry.json").is_file() or not changed
-    if built and _read_json(bundle / RECENT_RECORD) == wanted:
+    new = {path: rendering for path, rendering in changed.items() if path not in indexed}
+    previous = _read_json(bundle / RECENT_RECORD)
+    in_recent = _recent_pages(bundle, previous, version)
+    rebuilt = in_recent is None or set(in_recent) != set(new)
+    if rebuilt:
+        in_recent = new
+    edited = sorted(path for path, rendering in changed.items() if in_recent.get(path) != rendering)
+    wanted = _recent_record(in_recent, edited, removed, version)
+    if not rebuilt and previous == wanted:
         logger.info("reader_site: recent search index unchanged in %s/%s", output.name, BUNDLE_FOLDER)
         return True
-    copies = {path: _marked_as_recent((output / path).read_bytes()) for path in changed}
+    if rebuilt and not _build_recent_index(output, new):
+        return False
+    _write_json(bundle / RECENT_RECORD, wanted)
+    if rebuilt:
+        logger.info("reader_site: search index of %d new page(s) built in %s/%s/%s",
+                    len(new), output.name, BUNDLE_FOLDER, RECENT_FOLDER)
+    if edited:
+        logger.info("reader_site: %d page(s) edited since the search index was built are searched as "
+                    "they were then; the full index (make publish) indexes them again", len(edited))
+    return True
+
+
+def _recent_pages(bundle: Path, record: object, version: str) -> dict[str, str] | None:
+    """The pages in the recent index and their renderings when indexed; None if there is no usable one."""
+    if not isinstance(record, dict) or record.get("pagefind") != version:
+        return None
+    pages = record.get("pages")
+    if not isinstance(pages, dict):
+        return None
+    if pages and not (bundle / RECENT_FOLDER / "pagefind-entry.json").is_file():
+        return None
+    return pages
+
+
+def _build_recent_index(output: Path, pages: dict[str, str]) -> bool:
+    """Pagefind on copies of `pages` marked as recent, into the recent folder (emptied if no page)."""
+    bundle = output / BUNDLE_FOLDER
+    copies = {path: _marked_as_recent((output / path).read_bytes()) for path in pages}
     if None in copies.values():
         return False
-    with contextlib.suppress(FileNotFoundError):
+    with contextlib.suppress(FileNotFoundError):  # never left naming an index being replaced
         (bundle / RECENT_RECORD).unlink()
     staging = bundle / STAGING_FOLDER
     shutil.rmtree(staging, ignore_errors=True)
     if copies:
-        with tempfile.TemporaryDirectory(prefix="recent-pages-") as pages:
+        with tempfile.TemporaryDirectory(prefix="recent-pages-") as folder:
             for path, data in copies.items():
-                copy = Path(pages, path)
+                copy = Path(folder, path)
                 copy.parent.mkdir(parents=True, exist_ok=True)
                 copy.write_bytes(data)
-            _run_pagefind(["--site", pages, "--output-path", str(staging)])
+            _run_pagefind(["--site", folder, "--output-path", str(staging)])
     shutil.rmtree(bundle / RECENT_FOLDER, ignore_errors=True)
     if copies:
         staging.rename(bundle / RECENT_FOLDER)
-    _write_json(bundle / RECENT_RECORD, wanted)
-    logger.info("reader_site: search index of %d changed page(s) built in %s/%s/%s",
-                len(changed) + len(removed), output.name, BUNDLE_FOLDER, RECENT_FOLDER)
     return True
 
 
@@ -143,20 +184,22 @@ def _marked_as_recent(page: bytes) -> bytes | None:
     return page[: found.end()] + RECENT_META + page[found.end() :]
 
 
-def _recent_record(changed: dict[str, str], removed: list[str], version: str) -> dict:
+def _recent_record(in_recent: dict[str, str], edited: list[str], removed: list[str], version: str) -> dict:
     return {
-        "index": f"{RECENT_FOLDER}/" if changed else None,  # for search.js, relative to the bundle
-        # the pages whose results from the full index are out of date
-        "urls": sorted(page_url(path) for path in [*changed, *removed]),
+        "index": f"{RECENT_FOLDER}/" if in_recent else None,  # for search.js, relative to the bundle
+        # for search.js: the pages whose results from the full index are dropped
+        "urls": sorted(page_url(path) for path in [*in_recent, *removed]),
+        # for search.js: the pages searched as they were when indexed, not as they are now
+        "edited": [page_url(path) for path in edited],
         "pagefind": version,
-        "pages": changed,
+        "pages": in_recent,  # each with its rendering when indexed
         "removed": removed,
     }
 
 
 def _no_recent_index(bundle: Path, version: str, limit: int) -> None:
     """With a recent index allowed, the record that says there is none; without, no record at all."""
-    none = _recent_record({}, [], version)
+    none = _recent_record({}, [], [], version)
     if limit <= 0:
         with contextlib.suppress(FileNotFoundError):
             (bundle / RECENT_RECORD).unlink()
