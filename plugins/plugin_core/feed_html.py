@@ -33,7 +33,8 @@ LIVE_START = "<!--pw-live-->"
 LIVE_END = "<!--/pw-live-->"
 # Up to the end marker, or to the end of the text when a summary was cut inside the live part.
 LIVE_PART = re.compile(re.escape(LIVE_START) + r".*?(?:" + re.escape(LIVE_END) + r"|\Z)", re.DOTALL)
-LIVE_FIGURE = re.compile(r'<figure class="pw-widget" id="(?P<id>[^"]+)"')
+LIVE_FIGURE_START = '<figure class="pw-widget" id="'
+LIVE_FIGURE = re.compile(re.escape(LIVE_FIGURE_START) + r'(?P<id>[^"]+)"')
 NOSCRIPT = re.compile(r"<noscript>.*?</noscript>", re.DOTALL)
 
 
@@ -65,8 +66,11 @@ def without_live_parts(html: str, link: str) -> str:
     pieces = []
     position = 0
     for match in LIVE_PART.finditer(html):
-        openings = list(LIVE_FIGURE.finditer(html, 0, match.start()))
-        anchor = f"{link.split('#')[0]}#{openings[-1].group('id')}" if openings else link
+        # The figure the part is in: the last one opened before it (searched backwards, as
+        # an issue's every feed item asks again).
+        opening = html.rfind(LIVE_FIGURE_START, 0, match.start())
+        figure = LIVE_FIGURE.match(html, opening) if opening >= 0 else None
+        anchor = f"{link.split('#')[0]}#{figure.group('id')}" if figure else link
         pieces.append(html[position : match.start()])
         pieces.append(
             f'<p class="pw-try"><a href="{escape(anchor, quote=True)}">'
