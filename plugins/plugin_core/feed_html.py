@@ -66,10 +66,9 @@ def without_live_parts(html: str, link: str) -> str:
     pieces = []
     position = 0
     for match in LIVE_PART.finditer(html):
-        # The figure the part is in: the last one opened before it (searched backwards, as
-        # an issue's every feed item asks again).
+        # The figure the part is in: the last one opened before it, found backwards.
         opening = html.rfind(LIVE_FIGURE_START, 0, match.start())
-        figure = LIVE_FIGURE.match(html, opening) if opening >= 0 else None
+        figure = LIVE_FIGURE.match(html, opening, match.start()) if opening >= 0 else None
         anchor = f"{link.split('#')[0]}#{figure.group('id')}" if figure else link
         pieces.append(html[position : match.start()])
         pieces.append(
